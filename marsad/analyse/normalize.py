@@ -1,0 +1,96 @@
+"""Matching keys for Arabic text.
+
+A *key* is a folded form of a word used only for lookups: diacritics and tatweel
+removed, alef/hamza/ya/ta-marbuta variants folded, Arabic-Indic digits made ASCII,
+Latin lower-cased. Keys never replace the text shown to users.
+
+``candidates`` lists the keys a token may stand for once proclitics are stripped
+(و ف ب ل ك س and the contracted لل = ل + ال), so that وموسكو, لروسيا, بواشنطن and
+للأمم match lexicon entries written as موسكو, روسيا, واشنطن and الأمم.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["key", "phrase_key", "candidates", "strip_suffix", "is_arabic_letter", "arabic_share"]
+
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+        "ى": "ي", "ی": "ي", "ئ": "ي", "ؤ": "و", "ة": "ه", "ۀ": "ه", "ھ": "ه",
+        "ک": "ك", "گ": "ك", "ڤ": "ف", "پ": "ب", "چ": "ج",
+        "٠": "0", "١": "1", "٢": "2", "٣": "3", "٤": "4",
+        "٥": "5", "٦": "6", "٧": "7", "٨": "8", "٩": "9",
+        "۰": "0", "۱": "1", "۲": "2", "۳": "3", "۴": "4",
+        "۵": "5", "۶": "6", "۷": "7", "۸": "8", "۹": "9",
+        "’": "'", "‘": "'", "ـ": "",
+    }
+)
+
+# Proclitic chains, longest first. "لل" is ل + ال with the alef dropped.
+_CONJ = ("و", "ف")
+_PREP = ("ب", "ل", "ك", "س")
+_PROCLITICS = tuple(
+    sorted(
+        {c + p for c in ("",) + _CONJ for p in ("",) + _PREP if c + p} | {c + "لل" for c in ("",) + _CONJ},
+        key=len,
+        reverse=True,
+    )
+)
+# Pronoun suffixes (already folded: ة is ه) tried by strip_suffix, longest first.
+_SUFFIXES = ("هما", "كما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك", "ي")
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+
+
+@lru_cache(maxsize=200_000)
+def key(word: str) -> str:
+    """Return the matching key of one word (or any short string)."""
+    word = unicodedata.normalize("NFKC", word)
+    return _DIACRITICS.sub("", word).translate(_FOLD).lower()
+
+
+def phrase_key(text: str) -> str:
+    """Key of a multi-word phrase: word keys joined by single spaces."""
+    return " ".join(key(w) for w in text.split())
+
+
+@lru_cache(maxsize=200_000)
+def candidates(word_key: str, min_len: int = 2) -> tuple[str, ...]:
+    """Keys a token may stand for with proclitics stripped, the token itself first.
+
+    Each stripped stem is kept only if at least ``min_len`` letters remain. The
+    contracted article (للأمم → الامم) is restored so lexicon entries with ال match.
+    """
+    out = [word_key]
+    for prefix in _PROCLITICS:
+        if not word_key.startswith(prefix) or len(word_key) - len(prefix) < min_len:
+            continue
+        rest = word_key[len(prefix):]
+        if prefix.endswith("لل"):
+            out.append("ال" + rest)
+        out.append(rest)
+    return tuple(dict.fromkeys(out))
+
+
+def strip_suffix(word_key: str, min_len: int = 2) -> tuple[str, ...]:
+    """Forms of a key with one pronoun suffix removed (علاقاتها → علاقات)."""
+    return tuple(
+        word_key[: -len(s)] for s in _SUFFIXES if word_key.endswith(s) and len(word_key) - len(s) >= min_len
+    )
+
+
+def is_arabic_letter(ch: str) -> bool:
+    return bool(_ARABIC_LETTER.match(ch))
+
+
+def arabic_share(text: str) -> float:
+    """Share of Arabic letters among all letters in ``text`` (0.0 when it has none)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if _ARABIC_LETTER.match(ch)) / len(letters)

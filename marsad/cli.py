@@ -1,0 +1,148 @@
+"""The ``marsad`` command line: each command parses options and calls one API function.
+
+Exit codes: 0 all inputs used; 3 some inputs were skipped (each reported on stderr);
+1 a fatal error; 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections import Counter
+
+import click
+
+import marsad
+from marsad.errors import MarsadError
+from marsad.lexicons import data_path
+from marsad.types import Skipped
+
+log = logging.getLogger("marsad")
+
+EXIT_SKIPPED = 3
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("marsad: %(levelname)s: %(message)s"))
+    root = logging.getLogger("marsad")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(marsad.__version__, prog_name="marsad")
+@click.option("-v", "--verbose", count=True, help="More messages (-vv for debugging).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+def cli(verbose: int, quiet: bool) -> None:
+    """marsad (مرصد): Arabic news → PLOVER political event data.
+
+    Start with `marsad demo`; `marsad COMMAND --help` explains each command.
+    """
+    _setup_logging(verbose, quiet)
+
+
+def _finish(skipped: list[Skipped]) -> None:
+    """Report skipped inputs and exit with the code that says whether any were."""
+    if skipped:
+        reasons = Counter(s.reason.split(" (")[0] for s in skipped)
+        summary = ", ".join(f"{n} {r}" for r, n in reasons.most_common())
+        click.echo(f"marsad: {len(skipped)} input(s) skipped: {summary}", err=True)
+        sys.exit(EXIT_SKIPPED)
+
+
+def _out(path: str) -> click.File:
+    return click.open_file(path, "w", encoding="utf-8")
+
+
+@cli.command("read")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", show_default=True, help="JSONL file to write ('-' = stdout).")
+def read_cmd(paths: tuple[str, ...], output: str) -> None:
+    """Read articles from PATHS (folders, .txt, .jsonl, .html, '-') and write them as JSONL."""
+    skipped: list[Skipped] = []
+    with _out(output) as out:
+        for article in marsad.read(paths, skipped):
+            out.write(json.dumps(article.as_dict(), ensure_ascii=False) + "\n")
+    _finish(skipped)
+
+
+@cli.command("clean")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--changes", is_flag=True, help="Also list what was removed or repaired, and why.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per article (text, metadata, changes).")
+@click.option("--sentences", is_flag=True, help="Print one sentence per line.")
+def clean_cmd(paths: tuple[str, ...], changes: bool, as_json: bool, sentences: bool) -> None:
+    """Print the cleaned text of the articles in PATHS."""
+    skipped: list[Skipped] = []
+    for doc in marsad.process_all(marsad.read(paths, skipped), skipped, until="tokens"):
+        if as_json:
+            click.echo(json.dumps(doc.clean.as_dict() | {"sentences": [s.as_dict() for s in doc.sentences]},
+                                  ensure_ascii=False))
+            continue
+        click.echo(f"# {doc.article.id}" + (f" — {doc.clean.title}" if doc.clean.title else ""))
+        _echo_meta(doc)
+        if sentences:
+            for s in doc.sentences:
+                click.echo(f"[{s.index}] {s.text}")
+        else:
+            click.echo(doc.text)
+        if changes:
+            _echo_changes(doc.clean.changes)
+        click.echo()
+    _finish(skipped)
+
+
+def _echo_meta(doc: marsad.Doc) -> None:
+    c = doc.clean
+    meta = {"published": doc.published and f"{doc.published} ({doc.published_source})",
+            "outlet": c.outlet or doc.article.outlet, "dateline": c.dateline, "header date": c.header_date}
+    shown = "; ".join(f"{k}: {v}" for k, v in meta.items() if v)
+    if shown:
+        click.echo(f"# {shown}")
+
+
+def _echo_changes(changes: list) -> None:
+    click.echo("# changes:")
+    for ch in changes:
+        after = f" → {ch.after!r}" if ch.after else ""
+        click.echo(f"#   [{ch.raw_start}:{ch.raw_end}] {ch.kind}: {ch.before[:70]!r}{after} ({ch.why})")
+
+
+@cli.command("demo")
+@click.option("--show", type=int, default=1, show_default=True, help="How many cleaned articles to print in full.")
+def demo_cmd(show: int) -> None:
+    """Run marsad on its built-in demo corpus (short reports written by the marsad authors)."""
+    folder = data_path("demo")
+    skipped: list[Skipped] = []
+    started = time.perf_counter()
+    docs = list(marsad.process_all(marsad.read([folder], skipped), skipped))
+    elapsed = time.perf_counter() - started
+    kinds = Counter(ch.kind for d in docs for ch in d.clean.changes)
+    click.echo(f"marsad demo: {len(docs)} articles from {folder}")
+    click.echo(f"  sentences: {sum(len(d.sentences) for d in docs)}; "
+               f"cleaning changes: {', '.join(f'{n} {k}' for k, n in kinds.most_common()) or 'none'}")
+    for doc in docs[:show]:
+        click.echo(f"\n# {doc.article.id}" + (f" — {doc.clean.title}" if doc.clean.title else ""))
+        _echo_meta(doc)
+        click.echo(doc.text)
+        _echo_changes(doc.clean.changes)
+    click.echo(f"\ndone in {elapsed:.2f} s; try `marsad clean --changes {folder}`")
+    _finish(skipped)
+
+
+def main() -> None:
+    """Console-script entry point: friendly messages for marsad's own errors."""
+    try:
+        cli(standalone_mode=True)
+    except MarsadError as err:
+        click.echo(f"marsad: error: {err}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
