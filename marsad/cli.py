@@ -11,6 +11,7 @@ import logging
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import click
 
@@ -111,6 +112,89 @@ def _echo_changes(changes: list) -> None:
     for ch in changes:
         after = f" → {ch.after!r}" if ch.after else ""
         click.echo(f"#   [{ch.raw_start}:{ch.raw_end}] {ch.kind}: {ch.before[:70]!r}{after} ({ch.why})")
+
+
+@cli.command("extract")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", show_default=True, help="Events JSONL file ('-' = stdout).")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Your own actor file (same format as the built-in ones); repeatable.")
+def extract_cmd(inputs: tuple[str, ...], output: str, actor_files: tuple[str, ...]) -> None:
+    """Extract PLOVER events from articles (JSONL, '-' for stdin, or any input `read` takes).
+
+    Writes one event per line as specified in shared/eval/README.md.
+    """
+    _use_actor_files(actor_files)
+    skipped: list[Skipped] = []
+    n_docs = n_events = 0
+    with _out(output) as out:
+        for doc in marsad.process_all(marsad.read(inputs, skipped), skipped):
+            n_docs += 1
+            for event in doc.events:
+                n_events += 1
+                out.write(json.dumps(event.as_dict(), ensure_ascii=False) + "\n")
+    log.info("%d events from %d articles", n_events, n_docs)
+    _finish(skipped)
+
+
+@cli.command("actors")
+@click.argument("source", nargs=-1, required=True)
+@click.option("--date", "day", help="Article date (YYYY-MM-DD) for time-aware roles when SOURCE is text.")
+@click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Your own actor file (same format as the built-in ones); repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per mention.")
+def actors_cmd(source: tuple[str, ...], day: str | None, actor_files: tuple[str, ...], as_json: bool) -> None:
+    """Show the actor mentions in files (PATH...) or in Arabic TEXT given on the command line."""
+    _use_actor_files(actor_files)
+    skipped: list[Skipped] = []
+    for doc in _docs_from(source, day, skipped, until="actors"):
+        click.echo(f"# {doc.article.id}" + (f" ({doc.published})" if doc.published else ""))
+        for m in doc.mentions:
+            if as_json:
+                click.echo(json.dumps(m.as_dict() | {"doc_id": doc.article.id}, ensure_ascii=False))
+                continue
+            e = m.entity
+            extra = f" [{m.role}]" if m.role != "actor" else ""
+            extra += f" backed by {', '.join(b.code for b in m.backed_by)}" if m.backed_by else ""
+            extra += f" (also: {', '.join(a.name for a in m.ambiguous)})" if m.ambiguous else ""
+            click.echo(f"{e.code or '---':4} {e.sector or '---':4} {e.text}  →  {e.name}{extra}  ‹{m.rule}›")
+    _finish(skipped)
+
+
+@cli.command("explain")
+@click.argument("source", nargs=-1, required=True)
+@click.option("--date", "day", help="Article date (YYYY-MM-DD) when SOURCE is text.")
+def explain_cmd(source: tuple[str, ...], day: str | None) -> None:
+    """Show, sentence by sentence, triggers, actors, modality and dates, and why each event was or was not emitted."""
+    from marsad.events.explain import explain_doc
+
+    skipped: list[Skipped] = []
+    for doc in _docs_from(source, day, skipped):
+        click.echo(explain_doc(doc))
+    _finish(skipped)
+
+
+def _docs_from(source: tuple[str, ...], day: str | None, skipped: list[Skipped], until: str | None = None):
+    """Docs from paths, or from the words of SOURCE when they are not paths (Arabic text)."""
+    if all(Path(s).exists() or s == "-" for s in source):
+        articles = marsad.read(source, skipped)
+        if day:
+            articles = (a if a.published else _with_date(a, day) for a in articles)
+        return marsad.process_all(articles, skipped, until=until)
+    article = marsad.Article(id="text", text=" ".join(source), published=day, source="command line")
+    return [marsad.process(article, until=until)]
+
+
+def _with_date(article: marsad.Article, day: str) -> marsad.Article:
+    article.published = day
+    return article
+
+
+def _use_actor_files(actor_files: tuple[str, ...]) -> None:
+    if actor_files:
+        from marsad.analyse import kb
+
+        kb.set_user_files(actor_files)
 
 
 @cli.command("demo")

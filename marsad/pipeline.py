@@ -7,11 +7,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator
 
+from marsad.analyse.actors import resolve_doc
 from marsad.analyse.tokens import analyse_text
 from marsad.clean import clean
+from marsad.events import extract_events
 from marsad.types import Article, Doc, Skipped
 
 __all__ = ["process", "process_all", "STAGES"]
@@ -28,10 +31,27 @@ def stage_tokens(doc: Doc) -> None:
     doc.sentences = analyse_text(doc.text)
 
 
+def stage_actors(doc: Doc) -> None:
+    doc.mentions = resolve_doc(doc.sentences, day=_date(doc.published))
+
+
+def stage_events(doc: Doc) -> None:
+    doc.events = extract_events(doc)
+
+
 STAGES: list[tuple[str, Callable[[Doc], None]]] = [
     ("clean", stage_clean),
     ("tokens", stage_tokens),
+    ("actors", stage_actors),
+    ("events", stage_events),
 ]
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def process(article: Article, *, until: str | None = None) -> Doc:

@@ -217,3 +217,49 @@ class Doc:
     @property
     def text(self) -> str:
         return self.clean.text if self.clean else ""
+
+
+@dataclass(slots=True)
+class Event:
+    """One PLOVER event, as in the extractor contract (shared/eval/README.md)."""
+
+    id: str
+    doc_id: str
+    event_type: str
+    mode: list[str]
+    context: list[str]
+    aux: list[str]
+    actor: list[Entity]
+    recipient: list[Entity]
+    date: str | None
+    date_text: str | None
+    event_text: str
+    start: int  # the sentence's offsets in the cleaned text
+    end: int
+    trigger: str
+    quad_code: int
+    event_scale: float | None
+    location: dict[str, Any] | None = None
+    date_precision: str | None = None
+    date_source: str = "none"  # text | published | header | none
+    rule: str = ""  # trigger entry and argument rules that produced the event
+    sentence: int = 0
+    trigger_start: int = 0  # offsets of the trigger in the cleaned text
+    trigger_end: int = 0
+    speaker: Entity | None = None  # who reported it (قال X إن …)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {
+            "id": self.id, "doc_id": self.doc_id, "event_type": self.event_type, "mode": self.mode,
+            "context": self.context, "aux": self.aux,
+            "actor": [e.as_dict() for e in self.actor], "recipient": [e.as_dict() for e in self.recipient],
+            "date": self.date, "date_text": self.date_text, "date_precision": self.date_precision,
+            "date_source": self.date_source, "location": self.location, "event_text": self.event_text,
+            "text_info": {"start": self.start, "end": self.end, "sentence": self.sentence,
+                          "trigger_start": self.trigger_start, "trigger_end": self.trigger_end},
+            "trigger": self.trigger, "quad_code": self.quad_code, "event_scale": self.event_scale,
+            "rule": self.rule,
+        }
+        if self.speaker is not None:
+            out["speaker"] = self.speaker.as_dict()
+        return out

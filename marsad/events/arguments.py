@@ -1,0 +1,176 @@
+"""Who did it and to whom: actor and recipient of a trigger, by Arabic word order.
+
+- verb–subject–object and subject–verb (also كان + subject + verb): the subject is the
+  first actor mention right after the verb, else the nearest one before it in its clause;
+- coordinated subjects (الولايات المتحدة وروسيا، كيري ونظيره الروسي) are all actors;
+- the recipient follows a preposition that marks it (مع، إلى، على، ضد، لـ …) or is the
+  direct object after the subject;
+- nominal events take their actors from nisba modifiers (اتفاق أميركي روسي) or from
+  بين X و Y, and their recipient from a preposition;
+- "تعرض لـ … من …" and passives swap the roles: the subject is the one attacked;
+- in reported speech (قال X إن …) the clause after إن/أن is searched first and the
+  speaker is the actor when the clause names nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from marsad.analyse.normalize import candidates
+from marsad.types import Mention, Token
+
+__all__ = ["Args", "assign", "clause_bounds", "COMPLEMENTIZERS"]
+
+COMPLEMENTIZERS = frozenset({"ان", "بان", "لان", "وان", "فان", "اذ"})
+_DEFAULT_PREPS = ("مع", "الى", "على", "ضد", "ل", "لدي", "تجاه", "بحق", "نحو")
+_BETWEEN = "بين"
+_SUFFER = ("تعرض", "يتعرض", "تتعرض", "تعرضت", "تعرضوا", "يتعرضون")
+_CLAUSE_PUNCT = frozenset(":؛;“”«»\"")
+_VICTIM_SECTORS = frozenset({"CVL", "REF", "JRN", "EDU", "MED", "REL", "LAB", "AGR", "BUS"})
+
+
+@dataclass(slots=True)
+class Args:
+    actor: list[Mention] = field(default_factory=list)
+    recipient: list[Mention] = field(default_factory=list)
+    rule: str = ""
+
+
+def clause_bounds(tokens: Sequence[Token], i: int, speech_at: set[int]) -> tuple[int, int]:
+    """Token range of the clause holding token i: cut at quotes, colons and at إن/أن."""
+    start = 0
+    for j in range(i - 1, -1, -1):
+        t = tokens[j]
+        if t.text in _CLAUSE_PUNCT or (t.kind == "word" and t.key in COMPLEMENTIZERS):
+            start = j + 1
+            break
+    end = len(tokens)
+    for j in range(i + 1, len(tokens)):
+        t = tokens[j]
+        if t.text in _CLAUSE_PUNCT or (t.kind == "word" and t.key in COMPLEMENTIZERS) or j in speech_at:
+            end = j
+            break
+    return start, end
+
+
+def _prep_before(tokens: Sequence[Token], m: Mention) -> str:
+    """The preposition governing a mention: a separate word before it or its clitic (لروسيا)."""
+    first = tokens[m.tok_start]
+    if first.kind == "word" and first.key[:1] in ("ل", "ب") and first.text != m.entity.text[: len(first.text)]:
+        return first.key[0]
+    j = m.tok_start - 1
+    while j >= 0 and tokens[j].text in "،,":
+        j -= 1
+    if j >= 0 and tokens[j].kind == "word":
+        return next((c for c in candidates(tokens[j].key) if c in _DEFAULT_PREPS or c in ("من", "في", "عن", "بين")),
+                    tokens[j].key)
+    return ""
+
+
+def _coordinated(tokens: Sequence[Token], mentions: Sequence[Mention], first: Mention, end: int) -> list[Mention]:
+    """The mention and those joined to it by و (a clitic or a separate word)."""
+    group = [first]
+    rest = [m for m in mentions if m.tok_start >= first.tok_end and m.tok_end <= end]
+    for m in rest:
+        last = group[-1]
+        between = [t for t in tokens[last.tok_end : m.tok_start] if t.text not in "،,"]
+        joined = (not between and tokens[m.tok_start].key.startswith("و")) or (
+            len(between) == 1 and between[0].key == "و")
+        if not joined:
+            break
+        group.append(m)
+    return group
+
+
+def assign(tokens: Sequence[Token], mentions: Sequence[Mention], t_start: int, t_end: int, *,
+           pos: str, clause: tuple[int, int], preps: Sequence[str], passive: bool) -> Args:
+    """Actor and recipient mentions for a trigger at tokens [t_start, t_end)."""
+    c_start, c_end = clause
+    local = [m for m in mentions if m.role != "backer" and c_start <= m.tok_start and m.tok_end <= c_end]
+    if pos != "verb" and (args := _nominal(tokens, local, t_start, t_end, preps)).actor:
+        return args
+    if _suffered(tokens, t_start):
+        return _suffer_args(tokens, local, t_start, t_end)
+    actors = [m for m in local if m.role == "actor"]
+    subject, rule = _subject(tokens, actors, t_start, t_end)
+    args = Args(rule=rule)
+    if subject:
+        args.actor = _coordinated(tokens, actors, subject, c_end)
+    after = max([t_end] + [m.tok_end for m in args.actor if m.tok_start >= t_end])
+    args.recipient = _recipient(tokens, actors, after, c_end, preps, exclude=args.actor)
+    if passive and args.actor and not args.recipient and all(m.entity.sector in _VICTIM_SECTORS for m in args.actor):
+        args.actor, args.recipient, args.rule = [], args.actor, "passive: victims after the verb"
+    return args
+
+
+def _subject(tokens: Sequence[Token], actors: Sequence[Mention], t_start: int, t_end: int) -> tuple[Mention | None, str]:
+    after = [m for m in actors if m.tok_start >= t_end]
+    if after:
+        m = after[0]
+        gap = [t for t in tokens[t_end : m.tok_start] if t.kind == "word"]
+        if len(gap) <= 2 and _prep_before(tokens, m) not in (*_DEFAULT_PREPS, "من", "في", "عن", "ب", "بين"):
+            return m, "verb-subject"
+    before = [m for m in actors if m.tok_end <= t_start]
+    for m in reversed(before):
+        if _prep_before(tokens, m) not in (*_DEFAULT_PREPS, "من", "في", "عن", "ب", "بين"):
+            first = m
+            # walk back over coordination to the first conjunct (الولايات المتحدة وروسيا اتفقتا)
+            for prev in reversed([x for x in before if x.tok_end <= m.tok_start]):
+                if _coordinated(tokens, before, prev, t_start)[-1] is m or m in _coordinated(tokens, before, prev, t_start):
+                    first = prev
+            return first, "subject-verb"
+    return None, ""
+
+
+def _recipient(tokens: Sequence[Token], actors: Sequence[Mention], after: int, end: int, preps: Sequence[str],
+               *, exclude: Sequence[Mention]) -> list[Mention]:
+    wanted = tuple(preps) or _DEFAULT_PREPS
+    for m in actors:
+        if m.tok_start < after or m.tok_end > end or m in exclude:
+            continue
+        prep = _prep_before(tokens, m)
+        direct = m.tok_start - after <= 1 and prep not in ("من", "في", "عن", "ب")
+        if prep in wanted or direct:
+            return _coordinated(tokens, actors, m, end)
+        if prep in ("في",):
+            continue
+    return []
+
+
+def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_end: int,
+             preps: Sequence[str]) -> Args:
+    """Nominal events: اتفاق أميركي روسي، اجتماع بين بوتين وبايدن، زيارة كيري إلى موسكو."""
+    after = [m for m in local if m.tok_start >= t_end]
+    modifiers = []
+    pos = t_end
+    for m in after:
+        gap = [t for t in tokens[pos : m.tok_start] if t.kind == "word"]
+        if m.role == "modifier" and len(gap) <= 2:
+            modifiers.append(m)
+            pos = m.tok_end
+        else:
+            break
+    if modifiers:
+        return Args(actor=modifiers, recipient=_recipient(tokens, [m for m in local if m.role == "actor"], pos,
+                                                            len(tokens), preps, exclude=modifiers),
+                    rule="noun + nisba")
+    for j in range(t_end, min(t_end + 3, len(tokens))):
+        if tokens[j].key == _BETWEEN:
+            first = next((m for m in after if m.tok_start > j), None)
+            if first and first.role == "actor":
+                return Args(actor=_coordinated(tokens, after, first, len(tokens)), rule="noun + بين")
+    return Args()
+
+
+def _suffered(tokens: Sequence[Token], t_start: int) -> bool:
+    return any(any(c in _SUFFER for c in candidates(tokens[j].key)) for j in range(max(0, t_start - 2), t_start))
+
+
+def _suffer_args(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_end: int) -> Args:
+    """X تعرض لهجوم من Y: Y attacked X."""
+    victims = [m for m in local if m.tok_end <= t_start and m.role == "actor"][-1:]
+    doers = [m for m in local if m.tok_start >= t_end and _prep_before(tokens, m) == "من"][:1]
+    if doers:
+        doers = _coordinated(tokens, local, doers[0], len(tokens))
+    return Args(actor=doers, recipient=victims, rule="تعرض ل… من")

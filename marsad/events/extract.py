@@ -1,0 +1,320 @@
+"""From a doc's sentences and actor mentions to PLOVER events.
+
+For each sentence:
+1. find triggers (words, verbal nouns, phrases from ``triggers.yaml``);
+2. drop triggers cancelled by a neighbouring word (``avoid``) or in questions;
+3. read the auxiliary modes in the trigger's clause (negation, future …);
+4. assign actor and recipient (``events.arguments``), using the speaker of reported
+   speech when the reported clause names nobody;
+5. apply PLOVER's rules (future cooperation → AGREE, future retreat → CONCEDE,
+   a refused cooperation → REJECT);
+6. date the event (nearest date words, else the publication date, flagged) and place it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from marsad.analyse.dates import find_dates
+from marsad.analyse.normalize import candidates, phrase_key
+from marsad.events import arguments
+from marsad.events.lexicon import MODES, PLOVER_TYPES, Trigger, TriggerLexicon, bare_forms, load_triggers
+from marsad.events.modality import aux_for, cues, is_question
+from marsad.lexicons import load_yaml
+from marsad.types import DateMention, Doc, Entity, Event, Mention, Sentence, Token
+
+__all__ = ["extract_events", "find_triggers", "TriggerHit"]
+
+_COOPERATIVE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+_NEEDS_RECIPIENT = {"COOPERATE", "AID", "SANCTION"}
+_UNKNOWN = Entity("", "UNK", "unidentified", "")
+_OK_WITHOUT_ACTOR = {"ASSAULT", "PROTEST", "COERCE"}
+_HISTORICAL_DAYS = 365
+
+
+@dataclass(slots=True)
+class TriggerHit:
+    start: int  # token indices, end exclusive
+    end: int
+    trigger: Trigger
+
+    def text(self, tokens: Sequence[Token], sentence: Sentence) -> str:
+        return sentence.text[tokens[self.start].start - sentence.start : tokens[self.end - 1].end - sentence.start]
+
+
+def find_triggers(tokens: Sequence[Token], lex: TriggerLexicon) -> list[TriggerHit]:
+    """Trigger hits, phrases first, then single words not inside a phrase; one sense per span."""
+    hits: list[TriggerHit] = []
+    taken: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word":
+            continue
+        for hit in _phrases_at(tokens, i, lex):
+            if not taken & set(range(hit.start, hit.end)):
+                hits.append(hit)
+                taken |= set(range(hit.start, hit.end))
+                break
+    for i, tok in enumerate(tokens):
+        if tok.kind != "word" or i in taken:
+            continue
+        found = lex.lookup_word(tok.key)
+        if found:
+            trig = _prefer(found)
+            hits.append(TriggerHit(i, i + 1, trig))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _prefer(found: list[tuple[Trigger, str]]) -> Trigger:
+    """One sense for an ambiguous word: verbs before nouns, then the first listed."""
+    return sorted(found, key=lambda f: (f[0].pos != "verb"))[0][0]
+
+
+def _phrases_at(tokens: Sequence[Token], i: int, lex: TriggerLexicon) -> list[TriggerHit]:
+    out = []
+    firsts = list(candidates(tokens[i].key))
+    for stem in firsts:
+        for rest, trig in lex.phrases.get(stem, ()):
+            end = _match_rest(tokens, i + 1, rest)
+            if end is not None:
+                out.append(TriggerHit(i, end, trig))
+    return sorted(out, key=lambda h: h.start - h.end)
+
+
+def _match_rest(tokens: Sequence[Token], j: int, rest: tuple[frozenset[str], ...], max_gap: int = 2) -> int | None:
+    """Match the remaining phrase words in order, allowing a few words between them."""
+    for forms in rest:
+        gap = 0
+        while j < len(tokens) and tokens[j].kind == "word" and not (bare_forms(tokens[j].key) & forms):
+            gap += 1
+            j += 1
+            if gap > max_gap:
+                return None
+        if j >= len(tokens) or tokens[j].kind != "word":
+            return None
+        j += 1
+    return j
+
+
+# ----------------------------------------------------------------------------- per document
+
+
+def extract_events(doc: Doc, lex: TriggerLexicon | None = None, trace: list[tuple] | None = None) -> list[Event]:
+    """All events of a processed doc (sentences and mentions set).
+
+    With ``trace`` (a list), every trigger considered is appended to it as
+    ``(sentence index, hit, event or reason it was dropped)`` for ``marsad explain``.
+    """
+    lex = lex or load_triggers()
+    published = _as_date(doc.published)
+    doc_contexts = _doc_contexts(doc)
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in doc.mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    events: list[Event] = []
+    for sentence in doc.sentences:
+        events.extend(_sentence_events(doc, sentence, by_sentence.get(sentence.index, []), lex, published,
+                                       doc_contexts, trace))
+    return events
+
+
+def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex: TriggerLexicon,
+                     published: dt.date | None, doc_contexts: set[str], trace: list[tuple] | None) -> list[Event]:
+    tokens = sentence.tokens
+    hits = find_triggers(tokens, lex)
+    note = (lambda hit, why: trace.append((sentence.index, hit, why))) if trace is not None else (lambda *_: None)
+    if hits and (is_question(tokens) or _is_sport(tokens)):
+        for hit in hits:
+            note(hit, "the sentence is a question" if is_question(tokens) else "the sentence is about sport")
+        return []
+    for hit in [h for h in hits if _avoided(tokens, h)]:
+        note(hit, "cancelled by a neighbouring word (avoid list)")
+    hits = [h for h in hits if not _avoided(tokens, h)]
+    if not hits:
+        return []
+    speech = _speech_positions(tokens)
+    dates = find_dates(sentence.text, published)
+    contexts = _sentence_contexts(tokens) | doc_contexts
+    out = []
+    for n, hit in enumerate(hits):
+        event = _build_event(doc, sentence, mentions, hit, speech, dates, contexts, published, lex, n)
+        note(hit, event)
+        if isinstance(event, Event):
+            out.append(event)
+    return out
+
+
+def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: TriggerHit, speech: set[int],
+                 dates: list[DateMention], contexts: set[str], published: dt.date | None,
+                 lex: TriggerLexicon, n: int) -> Event | str:
+    """The event a trigger signals, or the reason there is none."""
+    tokens = sentence.tokens
+    trig = hit.trigger
+    clause = arguments.clause_bounds(tokens, hit.start, speech)
+    imperfect = any(s in lex.imperfect for s in candidates(tokens[hit.start].key))
+    aux, _cue_words = aux_for(tokens, hit.start, hit.end, clause[0], imperfect=imperfect)
+    args = arguments.assign(tokens, mentions, hit.start, hit.end, pos=trig.pos, clause=clause,
+                            preps=trig.recipient_preps, passive=trig.passive)
+    speaker = _speaker(tokens, mentions, clause[0], speech)
+    actor = [m.entity for m in args.actor]
+    rule = args.rule
+    if not actor and speaker is not None and clause[0] > 0:
+        actor, rule = [speaker], "speaker of the reported clause"
+    recipient = [m.entity for m in args.recipient if m.entity not in actor]
+    if not actor:
+        if trig.type not in _OK_WITHOUT_ACTOR:
+            return "no actor found in the clause"
+        if not recipient and "actor" in trig.needs:
+            return "no actor or victim found (the trigger needs one)"
+        actor = [_UNKNOWN]
+    if trig.type in _NEEDS_RECIPIENT and not recipient:
+        return f"{trig.type} needs a recipient and none was found"
+    etype, mode, aux = _plover_rules(trig, aux)
+    date, date_text, precision, source = _date_for(doc, sentence, hit, dates)
+    if date and published and source == "text" and _days_before(date, published) > _HISTORICAL_DAYS:
+        aux = sorted(set(aux) | {"historical"})
+    quad, scale = _score(etype, mode)
+    t0, t1 = tokens[hit.start].start, tokens[hit.end - 1].end
+    return Event(
+        id=f"{doc.article.id}-{sentence.index}-{n}", doc_id=doc.article.id, event_type=etype, mode=mode,
+        context=sorted(contexts | set(trig.context)), aux=aux, actor=actor, recipient=recipient,
+        date=date, date_text=date_text, event_text=sentence.text, start=sentence.start, end=sentence.end,
+        trigger=hit.text(tokens, sentence), quad_code=quad, event_scale=scale, date_precision=precision,
+        date_source=source, rule=f"{trig.id}; {rule}" if rule else trig.id, sentence=sentence.index,
+        trigger_start=t0, trigger_end=t1, speaker=speaker if speaker not in actor else None,
+        location=None,
+    )
+
+
+def _plover_rules(trig: Trigger, aux: list[str]) -> tuple[str, list[str], list[str]]:
+    """PLOVER §4: type + auxiliary mode that equals another type becomes that type."""
+    etype, mode, aux = trig.type, list(trig.mode), list(aux)
+    if etype in _COOPERATIVE | {"AGREE"} and "negation" in aux and "future" in aux:
+        return "REJECT", ["assist"] if etype in ("COOPERATE", "AID") else [], [a for a in aux if a not in ("negation", "future")]
+    if etype in _COOPERATIVE and "future" in aux and "negation" not in aux:
+        return "AGREE", [], [a for a in aux if a != "future"]
+    if etype == "RETREAT" and "future" in aux and "negation" not in aux:
+        return "CONCEDE", [], [a for a in aux if a != "future"]
+    return etype, mode, aux
+
+
+def _score(etype: str, mode: list[str]) -> tuple[int, float | None]:
+    quad, score = PLOVER_TYPES[etype]
+    for m in mode:
+        value = MODES[etype].get(m)
+        if value is not None:
+            return quad, float(value)
+    return quad, score
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _avoided(tokens: Sequence[Token], hit: TriggerHit) -> bool:
+    """A neighbouring word that cancels the trigger (هجوم + الفريق, أطلق + حملة)."""
+    if not hit.trigger.avoid:
+        return False
+    lo, hi = max(0, hit.start - 3), min(len(tokens), hit.end + 3)
+    near = {f for t in tokens[lo:hi] if t.kind == "word" for f in bare_forms(t.key)}
+    return bool(near & hit.trigger.avoid)
+
+
+def _speech_positions(tokens: Sequence[Token]) -> set[int]:
+    c = cues()
+    return {i for i, t in enumerate(tokens) if t.kind == "word"
+            and any(c.has("speech", (k,)) for k in candidates(t.key))}
+
+
+def _speaker(tokens: Sequence[Token], mentions: Sequence[Mention], clause_start: int,
+             speech: set[int]) -> Entity | None:
+    """In "قال X إن …", X: the actor mention nearest to the speech verb before the clause."""
+    verbs = [i for i in speech if i < clause_start]
+    if not verbs:
+        return None
+    v = max(verbs)
+    after = [m for m in mentions if v < m.tok_start < clause_start and m.role == "actor"]
+    if after:
+        return after[0].entity
+    before = [m for m in mentions if m.tok_end <= v and m.role == "actor"]
+    return before[-1].entity if before else None
+
+
+def _date_for(doc: Doc, sentence: Sentence, hit: TriggerHit,
+              dates: list[DateMention]) -> tuple[str | None, str | None, str | None, str]:
+    """The date words nearest the trigger, else the publication date (flagged by its source)."""
+    usable = [d for d in dates if d.value]
+    if usable:
+        t = sentence.tokens[hit.start].start - sentence.start
+        d = min(usable, key=lambda d: abs(d.start - t))
+        return d.value, d.text, d.precision, "text"
+    if doc.published:
+        return doc.published, None, "day", "published" if doc.published_source != "header" else "header"
+    return None, None, None, "none"
+
+
+def _days_before(value: str, published: dt.date) -> int:
+    try:
+        parts = [int(p) for p in value.split("-")]
+        day = dt.date(parts[0], parts[1] if len(parts) > 1 else 12, parts[2] if len(parts) > 2 else 28)
+    except (ValueError, IndexError):
+        return 0
+    return (published - day).days
+
+
+def _as_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------------- contexts
+
+
+def _context_index() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    return _context_table()
+
+
+def _context_table(_cache: dict = {}) -> dict[str, list[tuple[tuple[str, ...], str]]]:  # noqa: B006
+    if not _cache:
+        data = load_yaml("events/contexts.yaml")
+        for context, words in data.items():
+            for w in words:
+                k = tuple(phrase_key(str(w)).split())
+                if k:
+                    _cache.setdefault(k[0], []).append((k, context))
+    return _cache
+
+
+def _sentence_contexts(tokens: Sequence[Token]) -> set[str]:
+    table = _context_index()
+    words = [t.key for t in tokens if t.kind == "word"]
+    found = set()
+    for i, w in enumerate(words):
+        for c in candidates(w):
+            for phrase, context in table.get(c, ()):
+                if tuple(words[i + 1 : i + len(phrase)]) == phrase[1:]:
+                    found.add(context)
+    return found
+
+
+def _doc_contexts(doc: Doc) -> set[str]:
+    """Contexts that run through the article (cues in three or more sentences)."""
+    counts: Counter[str] = Counter()
+    for s in doc.sentences:
+        counts.update(_sentence_contexts(s.tokens))
+    return {c for c, n in counts.items() if n >= 3}
+
+
+def _is_sport(tokens: Sequence[Token]) -> bool:
+    words = {c for t in tokens if t.kind == "word" for c in candidates(t.key)}
+    return len(words & _sport_words()) >= 2
+
+
+def _sport_words(_cache: dict = {}) -> frozenset[str]:  # noqa: B006
+    if "w" not in _cache:
+        data = load_yaml("events/domains.yaml")
+        _cache["w"] = frozenset(phrase_key(w) for w in data["sport"])
+    return _cache["w"]

@@ -1,0 +1,112 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from marsad.analyse.actors import resolve_doc
+from marsad.analyse.kb import load_kb, nisba_forms
+from marsad.analyse.tokens import analyse_text
+from marsad.errors import DataFileError
+
+
+def mentions(text: str, day: dt.date | None = dt.date(2016, 7, 14), kb=None):
+    return resolve_doc(analyse_text(text), day=day, kb=kb)
+
+
+def coded(text: str, day: dt.date | None = dt.date(2016, 7, 14)) -> list[tuple[str, str, str]]:
+    return [(m.entity.code, m.entity.sector, m.entity.text) for m in mentions(text, day) if m.role == "actor"]
+
+
+def test_kb_loads_and_validates():
+    kb = load_kb()
+    assert kb.countries["USA"] == "United States"
+    assert len(kb.countries) >= 190
+    assert ("امريكيه", False) not in nisba_forms("أمريكي")  # forms keep the written letters
+    assert ("الأمريكية", False) in nisba_forms("أمريكي")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("وصل الوفد إلى موسكو أمس", "RUS"), ("قدمت دعما لروسيا في الأزمة", "RUS"), ("التقى بواشنطن مسؤولين", "USA"),
+     ("وموسكو ترفض ذلك", "RUS"), ("بحث الأمر مع الكرملين", "RUS"), ("وجه رسالة للأمم المتحدة", "UNO")],
+)
+def test_actors_clitics_are_stripped(text: str, code: str):
+    found = [m for m in mentions(text) if m.entity.code]
+    assert [m.entity.code for m in found] == [code]
+    assert found[0].entity.text in {"موسكو", "روسيا", "واشنطن", "الكرملين", "للأمم المتحدة"}
+
+
+@pytest.mark.parametrize("name", ["سيرغي لافروف", "سيرجي لافروف", "لافروف"])
+def test_actors_spelling_variants(name: str):
+    assert coded(f"قال {name} إن المحادثات مفيدة") == [("RUS", "GOV", name)]
+
+
+@pytest.mark.parametrize("adj", ["الأمريكي", "الأميركي"])
+def test_actors_nisba_spellings(adj: str):
+    assert coded(f"قال وزير الخارجية {adj} إن بلاده مستعدة")[0][:2] == ("USA", "GOV")
+
+
+def test_actors_time_aware_roles():
+    assert coded("قال كيري إن الاجتماع كان مفيدا", dt.date(2015, 5, 1)) == [("USA", "GOV", "كيري")]
+    assert coded("قال كيري إن الاجتماع كان مفيدا", dt.date(2019, 5, 1)) == [("USA", "ELI", "كيري")]
+
+
+def test_actors_counterpart_takes_role_of_partner():
+    found = coded("اتفق وزير الخارجية الأميركي جون كيري ونظيره الروسي على تبادل المعلومات")
+    assert found[0][:2] == ("USA", "GOV")
+    assert found[1][:2] == ("RUS", "GOV") and "نظيره الروسي" in found[1][2]
+
+
+def test_actors_unknown_titled_person():
+    found = coded("أعلن رئيس هيئة الأركان المشتركة الأمريكية فلان الفلاني أن الخطة جاهزة")
+    assert found[0][:2] == ("USA", "MIL")
+    found = coded("أعلن رئيس الأركان البريطاني جيمس ستوكديل أن القوات جاهزة")
+    assert found[0][:2] == ("GBR", "MIL") and "ستوكديل" in found[0][2]
+
+
+def test_actors_coordinated_adjectives_make_two_actors():
+    found = coded("تتعرض المدينة لحملة جوية من الطائرات السورية والروسية")
+    assert [(c, s) for c, s, _ in found] == [("SYR", "MIL"), ("RUS", "MIL")]
+
+
+def test_actors_backed_opposition():
+    found = [m for m in mentions("قالت موسكو إن المعارضة التي تدعمها الولايات المتحدة جزء من جبهة النصرة")]
+    opposition = next(m for m in found if "المعارضة" in m.entity.text)
+    assert opposition.entity.sector == "REB" and [b.code for b in opposition.backed_by] == ["USA"]
+
+
+def test_actors_seats_and_ministries():
+    assert coded("المتحدث باسم البيت الأبيض قال ذلك")[0][:2] == ("USA", "GOV")
+    assert coded("أعلنت وزارة الدفاع الأمريكية أن واشنطن لا تنوي ذلك")[:2] == [
+        ("USA", "GOV", "وزارة الدفاع الأمريكية"), ("USA", "GOV", "واشنطن")]
+
+
+def test_actors_adjective_agreement_blocks_wrong_attachment():
+    found = coded("رفع المتظاهرون أعلاما تركية أمام السفارة")
+    assert found[0] == ("", "CVL", "المتظاهرون")
+
+
+def test_actors_genitive_group():
+    found = coded("انضم مقاتلي “داعش” إلى صفوف التنظيم")
+    assert found[0][0] == "IMG" and "داعش" in found[0][2]
+
+
+def test_actors_user_file_extends_and_overrides(tmp_path: Path):
+    user = tmp_path / "my_groups.yaml"
+    user.write_text("- key: ZZZ\n  code: SYR\n  sector: REB\n  name: Test Brigade\n  names: [لواء الاختبار]\n",
+                    encoding="utf-8")
+    kb = load_kb((str(user),))
+    found = mentions("هاجم لواء الاختبار مواقع الجيش", kb=kb)
+    assert found[0].entity.name == "Test Brigade" and found[0].entity.sector == "REB"
+
+
+def test_actors_broken_user_file_names_file_and_entry(tmp_path: Path):
+    user = tmp_path / "people.yaml"
+    user.write_text("- name: Nobody\n  names: [فلان]\n  roles:\n    - {code: USA, sector: XXX, office: x, start: 2010-01-01}\n",
+                    encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        load_kb((str(user),))
+    assert "people.yaml" in str(err.value) and "entry 1" in str(err.value) and "XXX" in str(err.value)
+    user.write_text("- name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="line"):
+        load_kb((str(user),))
