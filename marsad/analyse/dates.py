@@ -84,6 +84,7 @@ class DateLexicon:
     approx: frozenset[str]
     units: dict[str, tuple[str, int | None]]  # word -> (unit, count or None for plural)
     numbers: dict[str, int]
+    ordinal_days: dict[str, int]
     year_nouns: frozenset[str]
     year_nouns_plural: frozenset[str]
     year_leads: frozenset[str]
@@ -240,6 +241,7 @@ def load_lexicon(path: Path | str = DATES_FILE) -> DateLexicon:
         approx=r.word_set("approx", required=False),
         units=units,
         numbers=r.numbered(r.get("numbers"), "numbers", 1, 99),
+        ordinal_days=r.numbered(r.get("ordinal_days"), "ordinal_days", 1, 31),
         year_nouns=r.word_set("year_nouns"),
         year_nouns_plural=r.word_set("year_nouns_plural", required=False),
         year_leads=r.word_set("year_leads"),
@@ -473,7 +475,8 @@ class _Grammar:
         h_suffix = rf"(?:\s*{_alt(L.hijri_suffixes)})?" if L.hijri_suffixes else ""
         corr = rf"(?:{_alt(L.corresponding)}\s+)?" if L.corresponding else ""
         year = rf"(?P<year>[0-9]{{4}})(?![0-9]|[.,][0-9]){y_suffix}"
-        day = r"(?P<day>[0-9]{1,2})(?![0-9])"
+        # A day: a number (14, 14 من) or an ordinal (التاسع من, أول).
+        day = rf"(?:(?P<day>[0-9]{{1,2}})(?![0-9])|(?P<oday>{_alt(L.ordinal_days)}))"
         wd_prefix = rf"(?:(?:{day_word}\s+)?(?P<pwd>{wd})\s*[،,]?\s*{corr})?"
         mon_pair = rf"(?P<mon>{mon})(?:(?:\s*[/\\(\-–]\s*|\s+)(?P<mon2>{mon})(?:\s*\))?)?"
         tail = (
@@ -542,11 +545,11 @@ class _Grammar:
         digit = {"#"}
         wd_first = firsts(L.weekdays, L.day_words)
         starts = {
-            "day-month": digit | wd_first,
+            "day-month": digit | wd_first | firsts(L.ordinal_days),
             "month": firsts(L.months, L.month_words),
             "numeric": digit | wd_first,
-            "hijri": digit | wd_first | firsts(L.month_words, L.hijri_months),
-            "day-of-period": digit,
+            "hijri": digit | wd_first | firsts(L.month_words, L.hijri_months, L.ordinal_days),
+            "day-of-period": digit | firsts(L.ordinal_days),
             "relative-day": wd_first | firsts(L.times_of_day, L.relative_days),
             "period": firsts(L.demonstratives, L.periods),
             "ago": firsts(L.ago),
@@ -576,8 +579,12 @@ class _Grammar:
         done = self._chunks.get(raw)
         if done is not None:
             return done
-        folded = _fold(raw)
-        text = folded.text
+        steps: tuple[tuple[int, int], ...] = ()
+        text = raw.translate(_FOLD)
+        if not _FOLD.odd.isdisjoint(raw):  # diacritics, tatweel, ligatures: offsets move
+            folded = _fold(raw)
+            shifts = (0, *folded.shifts)
+            steps = tuple((brk, shifts[i + 1] - shifts[i]) for i, brk in enumerate(folded.breaks))
         found: list[_Start] = []
         if text.isalpha():
             self._word_starts(text, 0, found)
@@ -589,10 +596,6 @@ class _Grammar:
                     found.append((m.start(), m.end() - m.start(), ()))
                 else:
                     self._word_starts(m.group(), m.start(), found)
-        steps = tuple(
-            (brk, shift - (folded.shifts[i - 1] if i else 0))
-            for i, (brk, shift) in enumerate(zip(folded.breaks, folded.shifts, strict=True))
-        )
         done = _Chunk(text, tuple(found), steps)
         if len(self._chunks) >= _CHUNK_CACHE:
             self._chunks.clear()
@@ -605,6 +608,8 @@ class _Grammar:
         hit = needles.get(word)
         if hit is not None:
             found.append((at + hit[0], 0, hit[1]))
+            return
+        if word[0] not in self.prefix_set:
             return
         for k in (1, 2):
             if word[:k] in self.prefix_set:
@@ -650,9 +655,15 @@ class _Grammar:
         direction = _get(self.lex.modifiers, m["mod"]) if m["mod"] else None
         return _year_for_month(month, day, pub, direction), True
 
+    def _day_of(self, m: re.Match[str]) -> int | None:
+        """The day number of a match: digits or an ordinal word; None when there is none."""
+        if m["day"]:
+            return int(m["day"])
+        return _get(self.lex.ordinal_days, m["oday"]) if m["oday"] else None
+
     def _day_month(self, m: re.Match[str], pub: dt.date | None) -> Resolved | None:
         month = _get(self.lex.months, m["mon"])
-        day = int(m["day"])
+        day = self._day_of(m) or 0
         found = self._greg_tail(m, month, day, pub)
         if found is None:
             return None
@@ -678,8 +689,8 @@ class _Grammar:
     def _hijri(self, m: re.Match[str], pub: dt.date | None) -> Resolved | None:
         month = _get(self.lex.hijri_months, m["hmon"])
         year = int(m["hy"])
-        if m["day"]:
-            day = int(m["day"])
+        day = self._day_of(m)
+        if day is not None:
             if not 1 <= day <= 30:
                 return None
             return _day(hijri_to_gregorian(year, month, day)), "day", False
@@ -691,7 +702,7 @@ class _Grammar:
             return None
         step = {"past": -1, "this": 0, "next": 1}[_get(self.lex.modifiers, m["mod"])]
         year, month = _add_months(pub.year, pub.month, step)
-        when = _safe_date(year, month, int(m["day"]))
+        when = _safe_date(year, month, self._day_of(m) or 0)
         return (_day(when), "day", True) if when else None
 
     def _relative_day(self, m: re.Match[str], pub: dt.date | None) -> Resolved | None:

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["key", "phrase_key", "candidates", "strip_suffix", "is_arabic_letter", "arabic_share"]
+__all__ = ["key", "phrase_key", "candidates", "verb_candidates", "strip_suffix", "is_arabic_letter", "arabic_share"]
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = str.maketrans(
@@ -74,6 +74,20 @@ def candidates(word_key: str, min_len: int = 2) -> tuple[str, ...]:
         if prefix.endswith("لل"):
             out.append("ال" + rest)
         out.append(rest)
+    return tuple(dict.fromkeys(out))
+
+
+_VERB_PROCLITICS = ("وس", "فس", "ول", "فل", "و", "ف", "س", "ل")
+
+
+@lru_cache(maxsize=100_000)
+def verb_candidates(word_key: str, min_len: int = 2) -> tuple[str, ...]:
+    """Like ``candidates`` but with only the proclitics verbs take (و ف س ل): كيري is
+    not ك + يري."""
+    out = [word_key]
+    for prefix in _VERB_PROCLITICS:
+        if word_key.startswith(prefix) and len(word_key) - len(prefix) >= min_len:
+            out.append(word_key[len(prefix):])
     return tuple(dict.fromkeys(out))
 
 

@@ -23,8 +23,9 @@ from marsad.types import Mention, Token
 __all__ = ["Args", "assign", "clause_bounds", "COMPLEMENTIZERS"]
 
 COMPLEMENTIZERS = frozenset({"ان", "بان", "لان", "وان", "فان", "اذ"})
-_DEFAULT_PREPS = ("مع", "الى", "على", "ضد", "ل", "لدي", "تجاه", "بحق", "نحو")
+_DEFAULT_PREPS = ("مع", "الي", "علي", "ضد", "ل", "لدي", "تجاه", "بحق", "نحو")  # folded keys (إلى → الي)
 _BETWEEN = "بين"
+_ALL_PREPS = (*_DEFAULT_PREPS, "من", "في", "عن", "بين")
 _SUFFER = ("تعرض", "يتعرض", "تتعرض", "تعرضت", "تعرضوا", "يتعرضون")
 _CLAUSE_PUNCT = frozenset(":؛;“”«»\"")
 _VICTIM_SECTORS = frozenset({"CVL", "REF", "JRN", "EDU", "MED", "REL", "LAB", "AGR", "BUS"})
@@ -35,20 +36,39 @@ class Args:
     actor: list[Mention] = field(default_factory=list)
     recipient: list[Mention] = field(default_factory=list)
     rule: str = ""
+    anchored: bool = False  # a nominal trigger with a party named on it (nisba, بين, مع, تعرض لـ)
+
+
+def _opens_clause(tokens: Sequence[Token], j: int) -> bool:
+    """إن/أن opening a reported or complement clause (not يمكن أن, يجب أن)."""
+    t = tokens[j]
+    if t.text in _CLAUSE_PUNCT:
+        return True
+    if t.kind != "word" or t.key not in COMPLEMENTIZERS:
+        return False
+    prev = next((tokens[k].key for k in range(j - 1, -1, -1) if tokens[k].kind == "word"), "")
+    return prev not in _modals()
+
+
+def _modals(_cache: dict = {}) -> frozenset[str]:  # noqa: B006
+    if "m" not in _cache:
+        from marsad.analyse.normalize import key
+        from marsad.lexicons import load_yaml
+
+        _cache["m"] = frozenset(key(w) for w in load_yaml("events/anchors.yaml")["modal_before_an"])
+    return _cache["m"]
 
 
 def clause_bounds(tokens: Sequence[Token], i: int, speech_at: set[int]) -> tuple[int, int]:
     """Token range of the clause holding token i: cut at quotes, colons and at إن/أن."""
     start = 0
     for j in range(i - 1, -1, -1):
-        t = tokens[j]
-        if t.text in _CLAUSE_PUNCT or (t.kind == "word" and t.key in COMPLEMENTIZERS):
+        if _opens_clause(tokens, j):
             start = j + 1
             break
     end = len(tokens)
     for j in range(i + 1, len(tokens)):
-        t = tokens[j]
-        if t.text in _CLAUSE_PUNCT or (t.kind == "word" and t.key in COMPLEMENTIZERS) or j in speech_at:
+        if _opens_clause(tokens, j) or j in speech_at:
             end = j
             break
     return start, end
@@ -62,15 +82,17 @@ def _prep_before(tokens: Sequence[Token], m: Mention) -> str:
     j = m.tok_start - 1
     while j >= 0 and tokens[j].text in "،,":
         j -= 1
-    if j >= 0 and tokens[j].kind == "word":
-        return next((c for c in candidates(tokens[j].key) if c in _DEFAULT_PREPS or c in ("من", "في", "عن", "بين")),
-                    tokens[j].key)
-    return ""
+    for back in (j, j - 1):  # the word before, or the one before an apposition (إلى منافستها روسيا)
+        if back >= 0 and tokens[back].kind == "word":
+            prep = next((c for c in candidates(tokens[back].key) if c in _ALL_PREPS), "")
+            if prep and (back == j or tokens[j].key.endswith(("ها", "ه", "هم"))):
+                return prep
+    return tokens[j].key if j >= 0 else ""
 
 
 def _coordinated(tokens: Sequence[Token], mentions: Sequence[Mention], first: Mention, end: int) -> list[Mention]:
     """The mention and those joined to it by و (a clitic or a separate word)."""
-    group = [first]
+    group = [first] + [m for m in mentions if m is not first and (m.tok_start, m.tok_end) == (first.tok_start, first.tok_end)]
     rest = [m for m in mentions if m.tok_start >= first.tok_end and m.tok_end <= end]
     for m in rest:
         last = group[-1]
@@ -84,12 +106,28 @@ def _coordinated(tokens: Sequence[Token], mentions: Sequence[Mention], first: Me
 
 
 def assign(tokens: Sequence[Token], mentions: Sequence[Mention], t_start: int, t_end: int, *,
-           pos: str, clause: tuple[int, int], preps: Sequence[str], passive: bool) -> Args:
+           pos: str, clause: tuple[int, int], preps: Sequence[str], passive: bool,
+           matched: set[int] | None = None) -> Args:
     """Actor and recipient mentions for a trigger at tokens [t_start, t_end)."""
     c_start, c_end = clause
-    local = [m for m in mentions if m.role != "backer" and c_start <= m.tok_start and m.tok_end <= c_end]
-    if pos != "verb" and (args := _nominal(tokens, local, t_start, t_end, preps)).actor:
+    matched = matched if matched is not None else set(range(t_start, t_end))
+    local = [m for m in mentions if m.role != "backer" and c_start <= m.tok_start and m.tok_end <= c_end
+             and not matched & set(range(m.tok_start, m.tok_end))]  # not one of the trigger's own words
+    gap_objects = [m for m in local if t_start < m.tok_start < t_end]
+    if gap_objects and pos == "vphrase":
+        t_end = t_start + 1  # أطلقت السلطات سراح …: the subject stands inside the phrase
+    elif gap_objects:  # إضافة تنظيم داعش خراسان لقائمة العقوبات: the object stands inside the phrase
+        local = [m for m in local if m not in gap_objects]
+        args = assign(tokens, local, t_start, t_end, pos="noun", clause=clause, preps=preps, passive=passive,
+                      matched=matched)
+        args.recipient, args.anchored = gap_objects[:1], True
         return args
+    if pos not in ("verb", "vphrase"):
+        nominal = _nominal(tokens, local, t_start, t_end, preps)
+        if nominal.actor:
+            return nominal
+    else:
+        nominal = Args()
     if _suffered(tokens, t_start):
         return _suffer_args(tokens, local, t_start, t_end)
     actors = [m for m in local if m.role == "actor"]
@@ -98,7 +136,13 @@ def assign(tokens: Sequence[Token], mentions: Sequence[Mention], t_start: int, t
     if subject:
         args.actor = _coordinated(tokens, actors, subject, c_end)
     after = max([t_end] + [m.tok_end for m in args.actor if m.tok_start >= t_end])
-    args.recipient = _recipient(tokens, actors, after, c_end, preps, exclude=args.actor)
+    args.recipient = nominal.recipient or _recipient(tokens, actors, after, c_end, preps, exclude=args.actor)
+    if not args.recipient and args.actor and args.actor[-1].tok_end <= t_start:
+        # subject … object … trigger (الروس بالتعاون … لإضافة داعش خراسان لقائمة العقوبات)
+        between = [m for m in actors if args.actor[-1].tok_end <= m.tok_start and m.tok_end <= t_start]
+        args.recipient = between[-1:]
+    if nominal.recipient and not args.rule:
+        args.rule = nominal.rule
     if passive and args.actor and not args.recipient and all(m.entity.sector in _VICTIM_SECTORS for m in args.actor):
         args.actor, args.recipient, args.rule = [], args.actor, "passive: victims after the verb"
     return args
@@ -154,12 +198,16 @@ def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_
     if modifiers:
         return Args(actor=modifiers, recipient=_recipient(tokens, [m for m in local if m.role == "actor"], pos,
                                                             len(tokens), preps, exclude=modifiers),
-                    rule="noun + nisba")
-    for j in range(t_end, min(t_end + 3, len(tokens))):
+                    rule="noun + nisba", anchored=True)
+    for j in range(t_end, min(t_end + 6, len(tokens))):
         if tokens[j].key == _BETWEEN:
             first = next((m for m in after if m.tok_start > j), None)
             if first and first.role == "actor":
-                return Args(actor=_coordinated(tokens, after, first, len(tokens)), rule="noun + بين")
+                return Args(actor=_coordinated(tokens, after, first, len(tokens)), rule="noun + بين", anchored=True)
+    partners = [m for m in after if m.role == "actor" and _prep_before(tokens, m) == "مع"
+                and m.tok_start - t_end <= 4]
+    if partners:  # اجتماع في باريس مع لافروف: the partner is named, the actor is the clause's subject
+        return Args(recipient=_coordinated(tokens, after, partners[0], len(tokens)), rule="noun + مع", anchored=True)
     return Args()
 
 
@@ -173,4 +221,4 @@ def _suffer_args(tokens: Sequence[Token], local: Sequence[Mention], t_start: int
     doers = [m for m in local if m.tok_start >= t_end and _prep_before(tokens, m) == "من"][:1]
     if doers:
         doers = _coordinated(tokens, local, doers[0], len(tokens))
-    return Args(actor=doers, recipient=victims, rule="تعرض ل… من")
+    return Args(actor=doers, recipient=victims, rule="تعرض ل… من", anchored=True)

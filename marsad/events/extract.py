@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from marsad.analyse.dates import find_dates
-from marsad.analyse.normalize import candidates, phrase_key
+from marsad.analyse.normalize import candidates, phrase_key, verb_candidates
 from marsad.events import arguments
+from marsad.events.filter import keep
 from marsad.events.lexicon import MODES, PLOVER_TYPES, Trigger, TriggerLexicon, bare_forms, load_triggers
 from marsad.events.modality import aux_for, cues, is_question
+from marsad.events.specific import not_specific
 from marsad.lexicons import load_yaml
 from marsad.types import DateMention, Doc, Entity, Event, Mention, Sentence, Token
 
@@ -32,6 +34,10 @@ _COOPERATIVE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 _NEEDS_RECIPIENT = {"COOPERATE", "AID", "SANCTION"}
 _UNKNOWN = Entity("", "UNK", "unidentified", "")
 _OK_WITHOUT_ACTOR = {"ASSAULT", "PROTEST", "COERCE"}
+_MATERIAL = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+_STATE_SECTORS = {"GOV", "MIL", "", "LEG", "SPY"}
+_RESPONSIVE = {"REJECT", "ACCUSE", "SANCTION", "THREATEN"}  # "… لكن واشنطن ترفض ذلك": answers the party before
+_CLAUSAL = {"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT"}  # their object is often a clause
 _HISTORICAL_DAYS = 365
 
 
@@ -40,6 +46,11 @@ class TriggerHit:
     start: int  # token indices, end exclusive
     end: int
     trigger: Trigger
+    matched: tuple[int, ...] = ()  # the tokens that are the trigger's words (a phrase may skip some)
+
+    def __post_init__(self) -> None:
+        if not self.matched:
+            self.matched = tuple(range(self.start, self.end))
 
     def text(self, tokens: Sequence[Token], sentence: Sentence) -> str:
         return sentence.text[tokens[self.start].start - sentence.start : tokens[self.end - 1].end - sentence.start]
@@ -53,14 +64,14 @@ def find_triggers(tokens: Sequence[Token], lex: TriggerLexicon) -> list[TriggerH
         if tok.kind != "word":
             continue
         for hit in _phrases_at(tokens, i, lex):
-            if not taken & set(range(hit.start, hit.end)):
+            if not taken & set(hit.matched):
                 hits.append(hit)
-                taken |= set(range(hit.start, hit.end))
+                taken |= set(hit.matched)
                 break
     for i, tok in enumerate(tokens):
         if tok.kind != "word" or i in taken:
             continue
-        found = lex.lookup_word(tok.key)
+        found = lex.lookup_word(tok.key, ta_marbuta=tok.text.endswith(("ة", "ةً", "ةٌ", "ةٍ")))
         if found:
             trig = _prefer(found)
             hits.append(TriggerHit(i, i + 1, trig))
@@ -77,25 +88,30 @@ def _phrases_at(tokens: Sequence[Token], i: int, lex: TriggerLexicon) -> list[Tr
     firsts = list(candidates(tokens[i].key))
     for stem in firsts:
         for rest, trig in lex.phrases.get(stem, ()):
-            end = _match_rest(tokens, i + 1, rest)
-            if end is not None:
-                out.append(TriggerHit(i, end, trig))
+            matched = _match_rest(tokens, i + 1, rest)
+            if matched is not None:
+                out.append(TriggerHit(i, (matched[-1] if matched else i) + 1, trig, (i, *matched)))
     return sorted(out, key=lambda h: h.start - h.end)
 
 
-def _match_rest(tokens: Sequence[Token], j: int, rest: tuple[frozenset[str], ...], max_gap: int = 2) -> int | None:
-    """Match the remaining phrase words in order, allowing a few words between them."""
+def _match_rest(tokens: Sequence[Token], j: int, rest: tuple[frozenset[str], ...],
+                max_gap: int = 3) -> list[int] | None:
+    """Token indices of the remaining phrase words, in order, allowing a few words (and
+    quotation marks) between them; sentence punctuation ends the search."""
+    matched = []
     for forms in rest:
         gap = 0
-        while j < len(tokens) and tokens[j].kind == "word" and not (bare_forms(tokens[j].key) & forms):
-            gap += 1
+        while j < len(tokens) and (tokens[j].kind == "word" or tokens[j].text in "«»“”\"") and not (
+                bare_forms(tokens[j].key) & forms):
+            gap += tokens[j].kind == "word"
             j += 1
             if gap > max_gap:
                 return None
         if j >= len(tokens) or tokens[j].kind != "word":
             return None
+        matched.append(j)
         j += 1
-    return j
+    return matched
 
 
 # ----------------------------------------------------------------------------- per document
@@ -134,12 +150,12 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
     hits = [h for h in hits if not _avoided(tokens, h)]
     if not hits:
         return []
-    speech = _speech_positions(tokens)
+    speech = _speech_positions(tokens, mentions)
     dates = find_dates(sentence.text, published)
     contexts = _sentence_contexts(tokens) | doc_contexts
-    out = []
+    out: list[Event] = []
     for n, hit in enumerate(hits):
-        event = _build_event(doc, sentence, mentions, hit, speech, dates, contexts, published, lex, n)
+        event = _build_event(doc, sentence, mentions, hit, speech, dates, contexts, published, lex, n, out)
         note(hit, event)
         if isinstance(event, Event):
             out.append(event)
@@ -148,7 +164,7 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
 
 def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: TriggerHit, speech: set[int],
                  dates: list[DateMention], contexts: set[str], published: dt.date | None,
-                 lex: TriggerLexicon, n: int) -> Event | str:
+                 lex: TriggerLexicon, n: int, earlier: Sequence[Event] = ()) -> Event | str:
     """The event a trigger signals, or the reason there is none."""
     tokens = sentence.tokens
     trig = hit.trigger
@@ -156,10 +172,12 @@ def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: Tri
     imperfect = any(s in lex.imperfect for s in candidates(tokens[hit.start].key))
     aux, _cue_words = aux_for(tokens, hit.start, hit.end, clause[0], imperfect=imperfect)
     args = arguments.assign(tokens, mentions, hit.start, hit.end, pos=trig.pos, clause=clause,
-                            preps=trig.recipient_preps, passive=trig.passive)
+                            preps=trig.recipient_preps, passive=trig.passive, matched=set(hit.matched))
     speaker = _speaker(tokens, mentions, clause[0], speech)
     actor = [m.entity for m in args.actor]
     rule = args.rule
+    if earlier and trig.pos == "verb" and _conjoined(tokens[hit.start]) and rule == "subject-verb":
+        actor, rule = list(earlier[-1].actor), "shares the subject of the verb before (و + verb)"
     if not actor and speaker is not None and clause[0] > 0:
         actor, rule = [speaker], "speaker of the reported clause"
     recipient = [m.entity for m in args.recipient if m.entity not in actor]
@@ -169,9 +187,26 @@ def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: Tri
         if not recipient and "actor" in trig.needs:
             return "no actor or victim found (the trigger needs one)"
         actor = [_UNKNOWN]
-    if trig.type in _NEEDS_RECIPIENT and not recipient:
-        return f"{trig.type} needs a recipient and none was found"
-    etype, mode, aux = _plover_rules(trig, aux)
+    if not recipient and trig.type in _CLAUSAL:
+        recipient = _complement_recipient(tokens, mentions, clause, actor)
+    if not recipient and trig.type in _RESPONSIVE and earlier:
+        recipient = _responsive_recipient(earlier, actor)
+    if trig.type in _NEEDS_RECIPIENT and not recipient and len(actor) < 2:
+        return f"{trig.type} needs a recipient (or several actors) and none was found"
+    if trig.type == "CONSULT" and len(actor) + len(recipient) < 2:
+        return "a meeting needs two parties and only one was found"
+    named = args.anchored
+    why_not = not_specific(tokens, hit.start, pos=trig.pos, imperfect=imperfect and trig.type in _MATERIAL, aux=aux,
+                           named_party=named, has_date=any(d.value for d in dates), mentions=mentions)
+    if why_not:
+        return why_not
+    etype, mode, aux = _plover_rules(trig, aux, actor, speaker)
+    kept, p = keep(etype, sentence.text, hit.text(tokens, sentence), {
+        "tokens": tokens, "start": hit.start, "end": hit.end, "pos": trig.pos, "trigger_id": trig.id,
+        "imperfect": imperfect, "aux": aux, "has_actor": bool(args.actor), "has_recipient": bool(recipient),
+        "speech": clause[0] > 0, "named": named, "has_date": any(d.value for d in dates)})
+    if not kept:
+        return f"learned filter: p={p:.2f} below threshold"
     date, date_text, precision, source = _date_for(doc, sentence, hit, dates)
     if date and published and source == "text" and _days_before(date, published) > _HISTORICAL_DAYS:
         aux = sorted(set(aux) | {"historical"})
@@ -188,9 +223,17 @@ def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: Tri
     )
 
 
-def _plover_rules(trig: Trigger, aux: list[str]) -> tuple[str, list[str], list[str]]:
-    """PLOVER §4: type + auxiliary mode that equals another type becomes that type."""
+def _plover_rules(trig: Trigger, aux: list[str], actor: Sequence[Entity],
+                  speaker: Entity | None) -> tuple[str, list[str], list[str]]:
+    """PLOVER's rules: type + auxiliary mode that equals another type becomes that type (§4);
+    a state's offer of possible cooperation is AGREE; a state's boycott is no PROTEST."""
     etype, mode, aux = trig.type, list(trig.mode), list(aux)
+    codes = {a.code for a in actor}
+    if etype in _COOPERATIVE and "hypothetical" in aux and speaker is not None and speaker.code in codes:
+        return "AGREE", [], [a for a in aux if a != "hypothetical"]  # "we could cooperate": an offer
+    if etype == "PROTEST" and actor and all(a.code and a.sector in _STATE_SECTORS for a in actor):
+        # PLOVER: protest needs civilians; a government's boycott cuts relations, its "protest" is a complaint
+        return ("SANCTION", ["discontinue"], aux) if "boycott" in mode else ("ACCUSE", ["disapprove"], aux)
     if etype in _COOPERATIVE | {"AGREE"} and "negation" in aux and "future" in aux:
         return "REJECT", ["assist"] if etype in ("COOPERATE", "AID") else [], [a for a in aux if a not in ("negation", "future")]
     if etype in _COOPERATIVE and "future" in aux and "negation" not in aux:
@@ -221,10 +264,38 @@ def _avoided(tokens: Sequence[Token], hit: TriggerHit) -> bool:
     return bool(near & hit.trigger.avoid)
 
 
-def _speech_positions(tokens: Sequence[Token]) -> set[int]:
+def _speech_positions(tokens: Sequence[Token], mentions: Sequence[Mention] = ()) -> set[int]:
+    """Reporting verbs (قال، أكد …) outside actor mentions."""
     c = cues()
-    return {i for i, t in enumerate(tokens) if t.kind == "word"
-            and any(c.has("speech", (k,)) for k in candidates(t.key))}
+    inside = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
+    return {i for i, t in enumerate(tokens) if t.kind == "word" and i not in inside
+            and any(c.has("speech", (k,)) for k in verb_candidates(t.key))}
+
+
+def _conjoined(token: Token) -> bool:
+    """A verb carrying و/ف (وتصر): it shares the subject of the verb before it."""
+    return token.key[:1] in ("و", "ف") and len(token.key) > 3
+
+
+def _responsive_recipient(earlier: Sequence[Event], actor: Sequence[Entity]) -> list[Entity]:
+    """The parties of the previous event in the sentence that are not this event's actor."""
+    codes = {a.code for a in actor}
+    prev = earlier[-1]
+    return [e for e in [*prev.actor, *prev.recipient] if e.code and e.code not in codes][:1]
+
+
+def _complement_recipient(tokens: Sequence[Token], mentions: Sequence[Mention], clause: tuple[int, int],
+                          actor: Sequence[Entity]) -> list[Entity]:
+    """تشكك موسكو في أن الهدف النهائي لواشنطن …: the first party named in the next clause."""
+    end = clause[1]
+    if end >= len(tokens) or tokens[end].key not in arguments.COMPLEMENTIZERS:
+        return []
+    nxt = arguments.clause_bounds(tokens, end + 1, set())
+    for m in mentions:
+        if nxt[0] <= m.tok_start < nxt[1] and m.role in ("actor", "modifier") and m.entity not in actor \
+                and m.entity.code not in {a.code for a in actor}:
+            return [m.entity]
+    return []
 
 
 def _speaker(tokens: Sequence[Token], mentions: Sequence[Mention], clause_start: int,

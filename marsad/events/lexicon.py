@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from marsad.analyse.normalize import candidates, key, phrase_key, strip_suffix
+from marsad.analyse.normalize import candidates, key, phrase_key, verb_candidates
 from marsad.errors import DataFileError
 from marsad.lexicons import data_path, load_yaml
 
@@ -60,7 +60,7 @@ class Trigger:
     needs: tuple[str, ...] = ()
     avoid: frozenset[str] = frozenset()
     passive: bool = False
-    pos: str = "verb"  # verb | noun | phrase
+    pos: str = "verb"  # verb | noun | phrase (noun first: إضافة X لقائمة) | vphrase (verb first: أطلق X سراح)
 
 
 @dataclass(slots=True)
@@ -71,24 +71,38 @@ class TriggerLexicon:
         default_factory=lambda: defaultdict(list))
     imperfect: set[str] = field(default_factory=set)  # imperfect verb forms (for future/modality)
 
-    def lookup_word(self, word_key: str) -> list[tuple[Trigger, str]]:
-        """Triggers a token may stand for, with the stem that matched."""
+    def lookup_word(self, word_key: str, *, ta_marbuta: bool = False) -> list[tuple[Trigger, str]]:
+        """Triggers a token may stand for, with the stem that matched.
+
+        ``ta_marbuta``: the written word ends in ة, so its final ه is no pronoun.
+        """
         out: list[tuple[Trigger, str]] = []
-        for stem in _stems(word_key):
+        verb_stems = set(_stems(word_key, ta_marbuta=ta_marbuta, verb=True))
+        for stem in _stems(word_key, ta_marbuta=ta_marbuta):
             for trig in self.words.get(stem, ()):
-                out.append((trig, stem))
+                if trig.pos != "verb" or stem in verb_stems:  # ب/ك never attach to verbs
+                    out.append((trig, stem))
             if out:
                 return out
         return out
 
 
-def _stems(word_key: str) -> list[str]:
-    """The token, its proclitic-stripped forms, and those with one pronoun suffix stripped."""
-    out: list[str] = []
-    for cand in candidates(word_key):
-        out.append(cand)
+_TRIGGER_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
+
+
+def _stems(word_key: str, *, ta_marbuta: bool = False, verb: bool = False) -> list[str]:
+    """The token, its proclitic-stripped forms, and those with one pronoun suffix stripped.
+
+    Only object/possessive pronouns news uses are stripped (not ي, which is mostly the
+    adjective ending: الاجتماعي is not الاجتماع), and never a ه that was written ة.
+    """
+    out: list[str] = list(verb_candidates(word_key) if verb else candidates(word_key))
     for cand in list(out):
-        out.extend(strip_suffix(cand, min_len=3))
+        for suffix in _TRIGGER_SUFFIXES:
+            if suffix == "ه" and ta_marbuta:
+                continue
+            if cand.endswith(suffix) and len(cand) - len(suffix) >= 3:
+                out.append(cand[: -len(suffix)])
     return list(dict.fromkeys(out))
 
 
@@ -194,7 +208,6 @@ def _add_entry(lex: TriggerLexicon, raw: Any, seen: set[str]) -> None:
                 lex.words[f].append(noun)
         else:
             _add_phrase(lex, [[w] for w in words], noun)
-    phrase = Trigger(**base, pos="phrase")
     for p in _list(raw, "phrases"):
         parts = []
         for w in p.split():
@@ -203,7 +216,9 @@ def _add_entry(lex: TriggerLexicon, raw: Any, seen: set[str]) -> None:
                 parts.append(sorted(verb_forms(perf, imp or None)))
             else:
                 parts.append([key(w)])
-        _add_phrase(lex, parts, phrase)
+        verb_first = "/" in p.split()[0] or key(p.split()[0]) in lex.words and any(
+            t.pos == "verb" for t in lex.words[key(p.split()[0])])
+        _add_phrase(lex, parts, Trigger(**base, pos="vphrase" if verb_first else "phrase"))
     if not (verb or _list(raw, "forms") or _list(raw, "nouns") or _list(raw, "phrases")):
         raise ValueError("an entry needs verb, forms, nouns or phrases")
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from marsad.analyse.normalize import candidates, phrase_key
+from marsad.analyse.normalize import phrase_key, verb_candidates
 from marsad.lexicons import load_yaml
 from marsad.types import Token
 
@@ -41,7 +41,7 @@ def cues() -> Cues:
 def _matches_at(words: Sequence[str], i: int, kind: str, c: Cues) -> int:
     """Length of the longest ``kind`` cue starting at word i (first word may carry و/ف), or 0."""
     for n in range(min(c.max_len, len(words) - i), 0, -1):
-        first = candidates(words[i])
+        first = verb_candidates(words[i])
         for f in first:
             if c.has(kind, (f, *words[i + 1 : i + n])):
                 return n
