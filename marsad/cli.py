@@ -176,13 +176,20 @@ def explain_cmd(source: tuple[str, ...], day: str | None) -> None:
 
 def _docs_from(source: tuple[str, ...], day: str | None, skipped: list[Skipped], until: str | None = None):
     """Docs from paths, or from the words of SOURCE when they are not paths (Arabic text)."""
-    if all(Path(s).exists() or s == "-" for s in source):
+    if all(s == "-" or _is_path(s) for s in source):
         articles = marsad.read(source, skipped)
         if day:
             articles = (a if a.published else _with_date(a, day) for a in articles)
         return marsad.process_all(articles, skipped, until=until)
     article = marsad.Article(id="text", text=" ".join(source), published=day, source="command line")
     return [marsad.process(article, until=until)]
+
+
+def _is_path(text: str) -> bool:
+    try:
+        return Path(text).exists()
+    except OSError:  # text too long to be a file name: it is Arabic text
+        return False
 
 
 def _with_date(article: marsad.Article, day: str) -> marsad.Article:

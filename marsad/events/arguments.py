@@ -22,6 +22,7 @@ from marsad.types import Mention, Token
 
 __all__ = ["Args", "assign", "clause_bounds", "COMPLEMENTIZERS"]
 
+RELATIVES = frozenset({"التي", "الذي", "الذين", "اللتين", "اللذين", "التى"})
 COMPLEMENTIZERS = frozenset({"ان", "بان", "لان", "وان", "فان", "اذ"})
 _DEFAULT_PREPS = ("مع", "الي", "علي", "ضد", "ل", "لدي", "تجاه", "بحق", "نحو")  # folded keys (إلى → الي)
 _BETWEEN = "بين"
@@ -130,8 +131,8 @@ def assign(tokens: Sequence[Token], mentions: Sequence[Mention], t_start: int, t
         nominal = Args()
     if _suffered(tokens, t_start):
         return _suffer_args(tokens, local, t_start, t_end)
-    actors = [m for m in local if m.role == "actor"]
-    subject, rule = _subject(tokens, actors, t_start, t_end)
+    actors = [m for m in local if m.role == "actor" and m not in nominal.recipient]
+    subject, rule = _subject(tokens, actors, t_start, t_end, noun=pos not in ("verb", "vphrase"))
     args = Args(rule=rule)
     if subject:
         args.actor = _coordinated(tokens, actors, subject, c_end)
@@ -141,16 +142,19 @@ def assign(tokens: Sequence[Token], mentions: Sequence[Mention], t_start: int, t
         # subject … object … trigger (الروس بالتعاون … لإضافة داعش خراسان لقائمة العقوبات)
         between = [m for m in actors if args.actor[-1].tok_end <= m.tok_start and m.tok_end <= t_start]
         args.recipient = between[-1:]
-    if nominal.recipient and not args.rule:
-        args.rule = nominal.rule
+    if nominal.anchored:
+        args.anchored, args.rule = True, f"{nominal.rule}; {args.rule}".strip("; ")
     if passive and args.actor and not args.recipient and all(m.entity.sector in _VICTIM_SECTORS for m in args.actor):
         args.actor, args.recipient, args.rule = [], args.actor, "passive: victims after the verb"
     return args
 
 
-def _subject(tokens: Sequence[Token], actors: Sequence[Mention], t_start: int, t_end: int) -> tuple[Mention | None, str]:
+def _subject(tokens: Sequence[Token], actors: Sequence[Mention], t_start: int, t_end: int,
+             *, noun: bool = False) -> tuple[Mention | None, str]:
+    """Verb–subject first (the mention right after the verb), else subject–verb (the nearest
+    one before that is not governed by a preposition). A verbal noun's doer stands before it."""
     after = [m for m in actors if m.tok_start >= t_end]
-    if after:
+    if after and not noun:
         m = after[0]
         gap = [t for t in tokens[t_end : m.tok_start] if t.kind == "word"]
         if len(gap) <= 2 and _prep_before(tokens, m) not in (*_DEFAULT_PREPS, "من", "في", "عن", "ب", "بين"):
@@ -204,6 +208,14 @@ def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_
             first = next((m for m in after if m.tok_start > j), None)
             if first and first.role == "actor":
                 return Args(actor=_coordinated(tokens, after, first, len(tokens)), rule="noun + بين", anchored=True)
+    genitive = next((m for m in after if m.role == "actor" and m.tok_start == t_end), None)
+    if genitive is not None:
+        rest = [m for m in after if m.tok_start > genitive.tok_end and m.role == "actor"]
+        to = [m for m in rest if _prep_before(tokens, m) in (tuple(preps) or _DEFAULT_PREPS)]
+        if to:  # زيارة كيري إلى موسكو: the genitive does it, the preposition names the other side
+            return Args(actor=[genitive], recipient=to[:1], rule="noun + genitive + preposition", anchored=True)
+        # دعم الأسد: the genitive of a verbal noun is what it acts on; the doer stands outside
+        return Args(recipient=[genitive], rule="noun + genitive object", anchored=True)
     partners = [m for m in after if m.role == "actor" and _prep_before(tokens, m) == "مع"
                 and m.tok_start - t_end <= 4]
     if partners:  # اجتماع في باريس مع لافروف: the partner is named, the actor is the clause's subject

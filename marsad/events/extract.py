@@ -24,7 +24,7 @@ from marsad.events import arguments
 from marsad.events.filter import keep
 from marsad.events.lexicon import MODES, PLOVER_TYPES, Trigger, TriggerLexicon, bare_forms, load_triggers
 from marsad.events.modality import aux_for, cues, is_question
-from marsad.events.specific import not_specific
+from marsad.events.specific import not_specific, reference_or_aim
 from marsad.lexicons import load_yaml
 from marsad.types import DateMention, Doc, Entity, Event, Mention, Sentence, Token
 
@@ -36,6 +36,7 @@ _UNKNOWN = Entity("", "UNK", "unidentified", "")
 _OK_WITHOUT_ACTOR = {"ASSAULT", "PROTEST", "COERCE"}
 _MATERIAL = {"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
 _STATE_SECTORS = {"GOV", "MIL", "", "LEG", "SPY"}
+_CONDITION_WORDS = {"شريطه", "بشرط", "شرط"}
 _RESPONSIVE = {"REJECT", "ACCUSE", "SANCTION", "THREATEN"}  # "… لكن واشنطن ترفض ذلك": answers the party before
 _CLAUSAL = {"ACCUSE", "REQUEST", "REJECT", "THREATEN", "SUPPORT"}  # their object is often a clause
 _HISTORICAL_DAYS = 365
@@ -141,6 +142,10 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
     tokens = sentence.tokens
     hits = find_triggers(tokens, lex)
     note = (lambda hit, why: trace.append((sentence.index, hit, why))) if trace is not None else (lambda *_: None)
+    if hits and _is_title(doc, sentence):
+        for hit in hits:
+            note(hit, "headline: its events are told again in the body")
+        return []
     if hits and (is_question(tokens) or _is_sport(tokens)):
         for hit in hits:
             note(hit, "the sentence is a question" if is_question(tokens) else "the sentence is about sport")
@@ -154,11 +159,18 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
     dates = find_dates(sentence.text, published)
     contexts = _sentence_contexts(tokens) | doc_contexts
     out: list[Event] = []
+    aims: list[int] = []  # where an aim (للتعاون، لمساعدة) was found: nouns right after it are part of it
     for n, hit in enumerate(hits):
+        if hit.trigger.pos not in ("verb", "vphrase") and any(0 < hit.start - a <= 4 for a in aims):
+            note(hit, "part of an aim told just before (لمساعدة روسيا في تطوير استهدافها)")
+            aims.append(hit.start)
+            continue
         event = _build_event(doc, sentence, mentions, hit, speech, dates, contexts, published, lex, n, out)
         note(hit, event)
         if isinstance(event, Event):
             out.append(event)
+        elif event.startswith("purpose"):
+            aims.append(hit.start)
     return out
 
 
@@ -168,16 +180,20 @@ def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: Tri
     """The event a trigger signals, or the reason there is none."""
     tokens = sentence.tokens
     trig = hit.trigger
+    if trig.pos not in ("verb", "vphrase") and (why := reference_or_aim(tokens, hit.start, trig.type)):
+        return why
     clause = arguments.clause_bounds(tokens, hit.start, speech)
     imperfect = any(s in lex.imperfect for s in candidates(tokens[hit.start].key))
-    aux, _cue_words = aux_for(tokens, hit.start, hit.end, clause[0], imperfect=imperfect)
+    aux, cue_words = aux_for(tokens, hit.start, hit.end, clause[0], imperfect=imperfect)
     args = arguments.assign(tokens, mentions, hit.start, hit.end, pos=trig.pos, clause=clause,
                             preps=trig.recipient_preps, passive=trig.passive, matched=set(hit.matched))
     speaker = _speaker(tokens, mentions, clause[0], speech)
     actor = [m.entity for m in args.actor]
     rule = args.rule
-    if earlier and trig.pos == "verb" and _conjoined(tokens[hit.start]) and rule == "subject-verb":
+    if earlier and trig.pos in ("verb", "vphrase") and _conjoined(tokens[hit.start]) and not _subject_after(args, hit):
         actor, rule = list(earlier[-1].actor), "shares the subject of the verb before (و + verb)"
+    if trig.type == "SUPPORT" and _describes_party(tokens, hit.start):
+        return "describes a party (relative clause): no new event"
     if not actor and speaker is not None and clause[0] > 0:
         actor, rule = [speaker], "speaker of the reported clause"
     recipient = [m.entity for m in args.recipient if m.entity not in actor]
@@ -197,10 +213,16 @@ def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: Tri
         return "a meeting needs two parties and only one was found"
     named = args.anchored
     why_not = not_specific(tokens, hit.start, pos=trig.pos, imperfect=imperfect and trig.type in _MATERIAL, aux=aux,
-                           named_party=named, has_date=any(d.value for d in dates), mentions=mentions)
+                           named_party=named, has_date=any(d.value for d in dates), mentions=mentions,
+                           etype=trig.type)
     if why_not:
         return why_not
     etype, mode, aux = _plover_rules(trig, aux, actor, speaker)
+    if earlier and any(c.split()[0] in _CONDITION_WORDS for c in cue_words):
+        # عرض … شريطة أن تتوقف موسكو عن القصف: the condition is a demand on the clause's actor
+        etype, mode, aux = "REQUEST", [], [a for a in aux if a != "hypothetical"]
+        actor, recipient = list(earlier[-1].actor), [a for a in actor if a not in earlier[-1].actor]
+        rule += "; condition set by the event before → REQUEST"
     kept, p = keep(etype, sentence.text, hit.text(tokens, sentence), {
         "tokens": tokens, "start": hit.start, "end": hit.end, "pos": trig.pos, "trigger_id": trig.id,
         "imperfect": imperfect, "aux": aux, "has_actor": bool(args.actor), "has_recipient": bool(recipient),
@@ -229,7 +251,8 @@ def _plover_rules(trig: Trigger, aux: list[str], actor: Sequence[Entity],
     a state's offer of possible cooperation is AGREE; a state's boycott is no PROTEST."""
     etype, mode, aux = trig.type, list(trig.mode), list(aux)
     codes = {a.code for a in actor}
-    if etype in _COOPERATIVE and "hypothetical" in aux and speaker is not None and speaker.code in codes:
+    if etype in _COOPERATIVE and "hypothetical" in aux and speaker is not None and speaker.code in codes \
+            and len(actor) > 1:
         return "AGREE", [], [a for a in aux if a != "hypothetical"]  # "we could cooperate": an offer
     if etype == "PROTEST" and actor and all(a.code and a.sector in _STATE_SECTORS for a in actor):
         # PLOVER: protest needs civilians; a government's boycott cuts relations, its "protest" is a complaint
@@ -270,6 +293,26 @@ def _speech_positions(tokens: Sequence[Token], mentions: Sequence[Mention] = ())
     inside = {i for m in mentions for i in range(m.tok_start, m.tok_end)}
     return {i for i, t in enumerate(tokens) if t.kind == "word" and i not in inside
             and any(c.has("speech", (k,)) for k in verb_candidates(t.key))}
+
+
+def _describes_party(tokens: Sequence[Token], i: int) -> bool:
+    """المعارضة التي تدعمها …، قوات معارضة تدعمها …: a clause describing the noun before it."""
+    if not i or tokens[i - 1].kind != "word":
+        return False
+    prev = tokens[i - 1].key
+    return prev in arguments.RELATIVES or (tokens[i].key.endswith(("ها", "هم", "ه")) and prev not in _PARTICLES)
+
+
+_PARTICLES = frozenset({"و", "ف", "ان", "لا", "لم", "لن", "قد", "ما", "كما", "ثم"})
+
+
+def _is_title(doc: Doc, sentence: Sentence) -> bool:
+    title = doc.clean.title if doc.clean else None
+    return bool(title) and sentence.paragraph == 0 and sentence.text.strip() in title and len(doc.sentences) > 1
+
+
+def _subject_after(args: arguments.Args, hit: TriggerHit) -> bool:
+    return bool(args.actor) and args.actor[0].tok_start >= hit.end
 
 
 def _conjoined(token: Token) -> bool:

@@ -17,7 +17,7 @@ from marsad.types import Token
 
 __all__ = ["Cues", "cues", "aux_for", "is_question", "WINDOW"]
 
-WINDOW = 4  # words before the trigger in which a cue applies
+WINDOW = 6  # words before the trigger (punctuation not counted) in which a cue applies
 _KEYS = ("negation", "not_negation", "hypothetical", "conditional_ambiguous", "future", "future_time",
          "historical", "speech", "question", "generic")
 
@@ -52,8 +52,7 @@ def aux_for(tokens: Sequence[Token], trig_start: int, trig_end: int, clause_star
             *, imperfect: bool) -> tuple[list[str], list[str]]:
     """Auxiliary modes for a trigger at tokens [trig_start, trig_end), and the cue words found."""
     c = cues()
-    lo = max(clause_start, trig_start - WINDOW)
-    window = [t.key for t in tokens[lo:trig_start] if t.kind == "word"]
+    window = [t.key for t in tokens[clause_start:trig_start] if t.kind == "word"][-WINDOW:]
     found: list[str] = []
     aux: list[str] = []
     i = 0

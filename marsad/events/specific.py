@@ -18,7 +18,7 @@ from marsad.analyse.normalize import candidates, key
 from marsad.lexicons import load_yaml
 from marsad.types import Token
 
-__all__ = ["not_specific"]
+__all__ = ["not_specific", "reference_or_aim", "has_casualties"]
 
 _DIGITS = re.compile(r"^\d")
 _LIGHT_WINDOW = 3  # words between a light verb and its noun
@@ -26,6 +26,8 @@ _LIGHT_WINDOW = 3  # words between a light verb and its noun
 
 @dataclass(frozen=True, slots=True)
 class _Anchors:
+    demonstratives: frozenset[str]
+    purpose: frozenset[tuple[str, ...]]
     light_verbs: frozenset[str]
     casualty_nouns: frozenset[str]
     casualty_heads: frozenset[str]
@@ -36,9 +38,10 @@ class _Anchors:
 @lru_cache(maxsize=1)
 def _anchors() -> _Anchors:
     data = load_yaml("events/anchors.yaml",
-                     required=("light_verbs", "casualty_nouns", "casualty_heads", "number_words", "time_words"))
+                     required=("demonstratives", "purpose", "light_verbs", "casualty_nouns", "casualty_heads", "number_words", "time_words"))
     fold = lambda name: frozenset(key(w) for w in data[name])  # noqa: E731
-    return _Anchors(fold("light_verbs"), fold("casualty_nouns"), fold("casualty_heads"), fold("number_words"),
+    purpose = frozenset(tuple(key(w) for w in p.split()) for p in data["purpose"])
+    return _Anchors(fold("demonstratives"), purpose, fold("light_verbs"), fold("casualty_nouns"), fold("casualty_heads"), fold("number_words"),
                     fold("time_words"))
 
 
@@ -81,11 +84,29 @@ def _light_verb_before(tokens: Sequence[Token], start: int, inside: set[int]) ->
     return False
 
 
+_AIMS = frozenset({"COOPERATE", "AID", "CONSULT", "SUPPORT", "AGREE"})  # للتعاون، لمساعدة، لتنسيق: aims
 _ANY = frozenset({"اي", "لاي", "باي", "واي"})
 
 
+def reference_or_aim(tokens: Sequence[Token], start: int, etype: str) -> str | None:
+    """هذه الدعوات (an event told before), للتعاون / من أجل التنسيق (an aim of cooperation)."""
+    a = _anchors()
+    words = [t.key for t in tokens[max(0, start - 3) : start] if t.kind == "word"]
+    if words and words[-1] in a.demonstratives:
+        return "refers back to an event already told (demonstrative)"
+    first = tokens[start].key
+    if etype in _AIMS and first.startswith("ل") and not first.startswith("ال") and first[1:3] != "ل":
+        return "purpose (ل + verbal noun): an aim, not an event"
+    words = [t.key for t in tokens[max(0, start - 5) : start] if t.kind == "word"]
+    for i in range(len(words)):
+        for n in (1, 2, 3):
+            if tuple(words[i : i + n]) in a.purpose and len(words) - (i + n) <= 2:
+                return "purpose (من أجل …): an aim, not an event"
+    return None
+
+
 def not_specific(tokens: Sequence[Token], start: int, *, pos: str, imperfect: bool, aux: Sequence[str],
-                 named_party: bool, has_date: bool, mentions: Sequence = ()) -> str | None:
+                 named_party: bool, has_date: bool, mentions: Sequence = (), etype: str = "") -> str | None:
     """Why the trigger at ``start`` is not a specific event, or None when it is."""
     if start and tokens[start - 1].key in _ANY:
         return "'any …': no specific event"

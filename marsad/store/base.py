@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
@@ -132,6 +133,16 @@ def _codes(value: EventFilter) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _iso(value: str, name: str) -> str:
+    """A date filter, checked: dates compare as strings, so only ISO forms make sense."""
+    if not _ISO_DATE.fullmatch(value):
+        raise StoreError(f"{name}={value!r}: give an ISO date, YYYY-MM-DD, YYYY-MM or YYYY")
+    return value
+
+
 def _in(column: str, values: list[str]) -> str:
     return f"{column} IN ({', '.join('?' * len(values))})"
 
@@ -185,8 +196,9 @@ class Store:
         """The highest migration applied (0 for a new, empty database)."""
         return self._scalar("SELECT MAX(version) FROM schema_version") or 0
 
-    def migrate(self, target: int = LATEST) -> int:
-        """Apply missing migrations up to ``target``, one transaction each; return the version."""
+    def migrate(self, target: int | None = None) -> int:
+        """Apply missing migrations up to ``target`` (default: all), one transaction each; return the version."""
+        target = LATEST if target is None else target
         with self._transaction():
             self._execute(SCHEMA_VERSION_DDL)
         current = self.schema_version()
@@ -327,10 +339,10 @@ class Store:
         # '~' sorts after digits and '-': "2024-03~" is past every day of March 2024.
         if since:
             where.append("e.date || '~' >= ?")
-            params.append(since)
+            params.append(_iso(since, "since"))
         if until:
             where.append("e.date <= ?")
-            params.append(until + "~")
+            params.append(_iso(until, "until") + "~")
         if article_id:
             where.append("e.article_id = ?")
             params.append(article_id)

@@ -126,7 +126,7 @@ def _tables(ident: str, json: str, stamp: str, date: str) -> tuple[str, ...]:
             sentence INTEGER NOT NULL,
             event_type TEXT NOT NULL,
             quad_code INTEGER NOT NULL,
-            event_scale REAL,
+            event_scale DOUBLE PRECISION,
             mode {json} NOT NULL,
             context {json} NOT NULL,
             aux {json} NOT NULL,
