@@ -41,10 +41,10 @@ OUT = ROOT / "marsad" / "data" / "models" / "event_filter.json"
 TYPES = {"ASSAULT": "assault_dev.csv", "PROTEST": "protest_dev.csv"}
 HASH_BITS = 20
 FOLDS = 5
-LAMBDAS = (3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
+LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 THRESHOLDS = tuple(round(0.05 + 0.01 * i, 2) for i in range(86))  # 0.05 … 0.90
 MIN_DF = 2  # a feature must occur in this many training sentences
-ITERATIONS = 600
+ITERATIONS = 400
 NOT_REPORTED = {"negation", "hypothetical"}
 
 

@@ -37,7 +37,7 @@ def test_glue_repairs_glued_words(glued: str, fixed: str):
      "المتحدة", "وبالولايات", "الإرهابيين", "فسيتعاونون"],
 )
 def test_glue_leaves_real_words_alone(word: str):
-    assert split_glued(word) == []
+    assert split_glued(word) == ()
 
 
 def test_clean_offsets_map_back_to_raw():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -98,10 +99,10 @@ def _as_server_user(folder: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """URL (without database) of a PostgreSQL server for the test session."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
     if url := os.environ.get("MARSAD_TEST_POSTGRES"):
         yield url.rstrip("/")
         return
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
     bindir = _pg_bindir()
     if bindir is None:
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package")
@@ -134,9 +135,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield str(tmp_path / "marsad.db")
         return
+    server = request.getfixturevalue("pg_server")  # skips when no server can run
     import psycopg
 
-    server = request.getfixturevalue("pg_server")
     name = f"marsad_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
@@ -164,7 +165,7 @@ def test_rerun_adds_nothing_twice(db_url: str, tmp_path: Path) -> None:
     assert counts(db_url) == before
     assert before["articles"] == 30 and before["events"] > 0 and before["sentences"] >= 90
     with open_store(db_url) as store:
-        finished = store._execute("SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL").fetchone()[0]
+        finished = store.query("SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL")[0][0]
     assert finished == 2
     _integrity_ok(db_url)
 
@@ -176,8 +177,7 @@ def test_only_new_articles_are_processed(db_url: str, tmp_path: Path) -> None:
     second = run([old, new], db_url, progress=False)
     assert (second.read, second.already_stored, second.processed) == (25, 20, 5)
     with open_store(db_url) as store:
-        ids = [r[0] for r in store._execute("SELECT id FROM articles WHERE run_id = ? ORDER BY id",
-                                            (second.run_id,)).fetchall()]
+        ids = [r[0] for r in store.query("SELECT id FROM articles WHERE run_id = ? ORDER BY id", (second.run_id,))]
     assert ids == [f"gen-{i:04d}" for i in range(20, 25)]
 
 
@@ -191,9 +191,23 @@ def test_changed_text_replaces_the_old_version(db_url: str, tmp_path: Path) -> N
     assert summary.processed == 1
     with open_store(db_url) as store:
         assert store.count("articles") == 3
-        n = store._execute("SELECT COUNT(*) FROM sentences WHERE article_id = ?", ("gen-0001",)).fetchone()[0]
+        n = store.query("SELECT COUNT(*) FROM sentences WHERE article_id = ?", ("gen-0001",))[0][0]
         assert n == 1  # the old version's three sentences are gone
         assert all(e["doc_id"] != "gen-0001" or "باريس" in e["event_text"] for e in store.events())
+    _integrity_ok(db_url)
+
+
+def test_two_versions_in_one_batch_keep_the_last(db_url: str) -> None:
+    old = marsad.process(Article(id="x", text="قصف الجيش الإسرائيلي غزة. وأدان الأردن القصف."))
+    old.events = [_event("x", 1, "ASSAULT", [_entity("ISR", "MIL")], [], "2024-03-20", [])]
+    new = marsad.process(Article(id="x", text="استقبل الرئيس المصري وزير الخارجية الفرنسي."))
+    with open_store(db_url) as store:
+        assert store.save_docs([old, new]) == 2
+        texts = [r[0] for r in store.query("SELECT text FROM sentences WHERE article_id = ?", ("x",))]
+        assert texts == [s.text for s in new.sentences]
+        assert store.count("articles") == 1
+        assert sorted(e["id"] for e in store.events()) == sorted(ev.id for ev in new.events)  # old ASSAULT gone
+        assert store.search("غزة") == []
     _integrity_ok(db_url)
 
 
@@ -205,8 +219,8 @@ def test_skipped_inputs_are_recorded(db_url: str, tmp_path: Path) -> None:
     summary = run([corpus, tmp_path / "missing.txt"], db_url, progress=False, skipped_out=out)
     assert summary.processed == 2 and len(summary.skipped) == 2 and out == summary.skipped
     with open_store(db_url) as store:
-        rows = store._execute("SELECT run_id, stage FROM skipped ORDER BY id").fetchall()
-    assert [tuple(r) for r in rows] == [(summary.run_id, "ingest"), (summary.run_id, "ingest")]
+        rows = store.query("SELECT run_id, stage FROM skipped ORDER BY id")
+    assert rows == [(summary.run_id, "ingest"), (summary.run_id, "ingest")]
 
 
 def test_progress_line_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -228,27 +242,42 @@ def corpus300(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     return path, expected
 
 
+# The child run is slowed by 10 ms an article (an extra pipeline stage) so that the kill
+# surely lands mid-run on any machine; what it stores is unchanged.
+CHILD = """
+import sys, time
+import marsad.pipeline
+from marsad.store.run import run
+marsad.pipeline.STAGES.append(("pause", lambda doc: time.sleep(0.01)))
+run([sys.argv[1]], sys.argv[2], batch=10, progress=False)
+"""
+
+
 def _kill_mid_run(corpus: Path, url: str, at_least: int) -> int:
-    """Start ``marsad run`` in a subprocess, SIGKILL it once ``at_least`` articles are stored."""
-    code = "import sys; from marsad.store.run import run; run([sys.argv[1]], sys.argv[2], batch=10, progress=False)"
-    proc = subprocess.Popen([sys.executable, "-c", code, str(corpus), url])
+    """Start a run in a subprocess; SIGKILL it once ``at_least`` articles are stored."""
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(corpus), url])
     try:
-        deadline = time.monotonic() + 120
-        stored = 0
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with open_store(url) as store:
-                    stored = store.count("articles")
-            except StoreError:
-                stored = 0  # the subprocess has not created the schema yet
-            if stored >= at_least:
-                break
-            time.sleep(0.05)
+        stored = _wait_for_articles(url, at_least, proc)
+        time.sleep(random.uniform(0, 0.03))  # land anywhere in the batch cycle
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
     return stored
+
+
+def _wait_for_articles(url: str, at_least: int, proc: subprocess.Popen) -> int:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with open_store(url) as store:
+                while proc.poll() is None and time.monotonic() < deadline:
+                    if (stored := store.count("articles")) >= at_least:
+                        return stored
+                    time.sleep(0.01)
+        except StoreError:
+            time.sleep(0.05)  # the child has not created the schema yet
+    raise AssertionError("the child run stopped or stalled before storing enough articles")
 
 
 def test_kill_and_resume(db_url: str, corpus300: tuple[Path, dict[str, int]]) -> None:
@@ -260,9 +289,9 @@ def test_kill_and_resume(db_url: str, corpus300: tuple[Path, dict[str, int]]) ->
     assert summary.already_stored >= second and summary.processed == 300 - summary.already_stored
     assert counts(db_url) == expected
     with open_store(db_url) as store:
-        runs = store._execute("SELECT finished IS NOT NULL FROM runs ORDER BY id").fetchall()
+        runs = store.query("SELECT finished IS NOT NULL FROM runs ORDER BY id")
         assert [bool(r[0]) for r in runs] == [False, False, True]  # the killed runs show as unfinished
-        assert store._execute("SELECT COUNT(DISTINCT article_id) FROM events").fetchone()[0] > 200
+        assert store.query("SELECT COUNT(DISTINCT article_id) FROM events")[0][0] > 200
     _integrity_ok(db_url)
 
 
@@ -286,8 +315,8 @@ def test_old_database_is_upgraded_keeping_its_data(db_url: str, tmp_path: Path,
     _with_migration(monkeypatch, TEST_MIGRATION)
     with open_store(db_url) as store:
         assert store.schema_version() == 2
-        assert [r[0] for r in store._execute("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
-        assert store._execute("SELECT SUM(reviewed) FROM events").fetchone()[0] == 0
+        assert [r[0] for r in store.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+        assert store.query("SELECT SUM(reviewed) FROM events")[0][0] == 0
     assert counts(db_url) == before
 
 
@@ -368,11 +397,11 @@ def _ids(events: list[dict]) -> list[str]:
 def test_events_round_trip_as_the_output_contract(filled: tuple[base.Store, list[Doc]]) -> None:
     store, docs = filled
     stored = {e["id"]: e for e in store.events()}
-    for ev in (ev for doc in docs for ev in doc.events):
-        got = dict(stored[ev.id])
-        assert (got.pop("outlet"), got.pop("published")) == (None, ev.date and docs[0].published or got.get("x")) \
-            or True  # article fields ride along; compared below
-        assert {k: stored[ev.id][k] for k in ev.as_dict()} == ev.as_dict()
+    for doc in docs:
+        for ev in doc.events:
+            got = stored[ev.id]
+            assert {k: got[k] for k in ev.as_dict()} == ev.as_dict()
+            assert got["published"] == doc.published  # the article's date rides along
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -401,10 +430,10 @@ def test_events_filters(filled: tuple[base.Store, list[Doc]], query: dict, expec
 
 def test_dyads_view_and_actor_table_are_plain_sql(filled: tuple[base.Store, list[Doc]]) -> None:
     store, _ = filled
-    rows = store._execute("SELECT actor_code, recipient_code FROM dyads WHERE event_type = ?"
-                          " ORDER BY recipient_code", ("AID",)).fetchall()
-    assert [tuple(r) for r in rows] == [("USA", "EGY"), ("USA", "PSE")]
-    qid = store._execute("SELECT wikidata FROM event_actors WHERE code = ?", ("USA",)).fetchone()[0]
+    rows = store.query("SELECT actor_code, recipient_code FROM dyads WHERE event_type = ?"
+                       " ORDER BY recipient_code", ("AID",))
+    assert rows == [("USA", "EGY"), ("USA", "PSE")]
+    qid = store.query("SELECT wikidata FROM event_actors WHERE code = ?", ("USA",))[0][0]
     assert qid == "Q30"
 
 
@@ -449,8 +478,8 @@ def test_sqlite_url_and_memory_forms(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 def test_sqlite_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     with open_store(tmp_path / "w.db") as store:
-        assert store._execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store._execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.query("PRAGMA journal_mode")[0][0] == "wal"
+        assert store.query("PRAGMA foreign_keys")[0][0] == 1
 
 
 def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:

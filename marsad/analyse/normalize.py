@@ -87,7 +87,10 @@ def verb_candidates(word_key: str, min_len: int = 2) -> tuple[str, ...]:
     out = [word_key]
     for prefix in _VERB_PROCLITICS:
         if word_key.startswith(prefix) and len(word_key) - len(prefix) >= min_len:
-            out.append(word_key[len(prefix):])
+            rest = word_key[len(prefix):]
+            if prefix.endswith(("ل", "س")) and rest[:1] not in "يتنا":
+                continue  # ل and س go only before an imperfect (ليغزو، سيزور), never لغزا
+            out.append(rest)
     return tuple(dict.fromkeys(out))
 
 

@@ -21,6 +21,8 @@ _TOKEN = re.compile(
     r"|(?P<punct>\S)"
 )
 _ENDERS = ".!?؟…"
+_ENDER_RX = re.compile("[.!?؟…]")
+_HAS_QUOTE = re.compile("[«»‹›\"“”„]")
 _OPENERS = {"«": "»", "‹": "›"}
 _TOGGLES = "\"“”„"
 MAX_QUOTE = 600  # a quotation longer than this is treated as unbalanced
@@ -73,10 +75,11 @@ def split_sentences(text: str) -> list[tuple[int, int, int]]:
     out = []
     pos = 0
     for p_index, par in enumerate(text.split("\n")):
-        quotes = _quoted_spans(par)
+        quotes = _quoted_spans(par) if _HAS_QUOTE.search(par) else []
         start = 0
-        for i in range(len(par)):
-            if _is_boundary(par, i, quotes):
+        for m in _ENDER_RX.finditer(par):
+            i = m.start()
+            if i >= start and _is_boundary(par, i, quotes):
                 end = i + 1
                 while end < len(par) and par[end] in "»”\"’)]" + _ENDERS:
                     end += 1

@@ -89,24 +89,25 @@ def zipf(word_key: str) -> float:
     return zipf_table().get(word_key, FLOOR_ZIPF)
 
 
-def split_glued(word: str) -> list[int]:
+@lru_cache(maxsize=300_000)
+def split_glued(word: str) -> tuple[int, ...]:
     """Offsets inside ``word`` where spaces belong; [] when the word is not glued.
 
     ``word`` is a single Arabic token as written (diacritics allowed); offsets refer
     to it, so the caller can insert spaces without losing its offset map.
     """
     if len(word) < MIN_LEN:
-        return []
+        return ()
     folded = key(word)
     if len(folded) != len(word):
-        return []  # diacritics or tatweel: keep it simple, such tokens are rarely glued
+        return ()  # diacritics or tatweel: keep it simple, such tokens are rarely glued
     table = zipf_table()
     whole = table.get(folded)
     if whole is not None and whole >= COMMON_ZIPF:
-        return []
+        return ()
     if _is_inflected_word(folded, table):
-        return []
-    return _best_segmentation(folded, word, table, known=whole is not None)
+        return ()
+    return tuple(_best_segmentation(folded, word, table, known=whole is not None))
 
 
 def _is_inflected_word(folded: str, table: dict[str, float]) -> bool:

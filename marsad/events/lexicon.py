@@ -90,7 +90,8 @@ class TriggerLexicon:
 _TRIGGER_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
 
 
-def _stems(word_key: str, *, ta_marbuta: bool = False, verb: bool = False) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _stems(word_key: str, *, ta_marbuta: bool = False, verb: bool = False) -> tuple[str, ...]:
     """The token, its proclitic-stripped forms, and those with one pronoun suffix stripped.
 
     Only object/possessive pronouns news uses are stripped (not ي, which is mostly the
@@ -103,11 +104,19 @@ def _stems(word_key: str, *, ta_marbuta: bool = False, verb: bool = False) -> li
                 continue
             if cand.endswith(suffix) and len(cand) - len(suffix) >= 3:
                 out.append(cand[: -len(suffix)])
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
+def entry_forms(word_key: str) -> frozenset[str]:
+    """A lexicon word with and without the article (its own ة is no pronoun: مصادرة ≠ مصادر)."""
+    if word_key.startswith("ال") and len(word_key) > 4:
+        return frozenset({word_key, word_key[2:]})
+    return frozenset({word_key, "ال" + word_key})
+
+
+@lru_cache(maxsize=200_000)
 def bare_forms(word_key: str) -> frozenset[str]:
-    """A phrase word's acceptable forms: with or without ال, clitics and a pronoun suffix."""
+    """A token's forms for phrase matching: with or without ال, clitics and a pronoun suffix."""
     forms = set(_stems(word_key))
     for f in list(forms):
         if f.startswith("ال") and len(f) > 4:
@@ -204,7 +213,7 @@ def _add_entry(lex: TriggerLexicon, raw: Any, seen: set[str]) -> None:
     for n in _list(raw, "nouns"):
         words = phrase_key(n).split()
         if len(words) == 1:
-            for f in bare_forms(words[0]):
+            for f in entry_forms(words[0]):
                 lex.words[f].append(noun)
         else:
             _add_phrase(lex, [[w] for w in words], noun)
@@ -224,7 +233,7 @@ def _add_entry(lex: TriggerLexicon, raw: Any, seen: set[str]) -> None:
 
 
 def _add_phrase(lex: TriggerLexicon, parts: list[list[str]], trig: Trigger) -> None:
-    rest = tuple(frozenset().union(*(bare_forms(f) for f in part)) for part in parts[1:])
+    rest = tuple(frozenset().union(*(entry_forms(f) for f in part)) for part in parts[1:])
     for first in parts[0]:
-        for f in bare_forms(first) if len(parts[0]) == 1 else {first}:
+        for f in entry_forms(first) if len(parts[0]) == 1 else {first}:
             lex.phrases[f].append((rest, trig))

@@ -74,6 +74,19 @@ _EVENT_COLS = ("id", "article_id", "sentence", "event_type", "quad_code", "event
 _ACTOR_COLS = ("event_id", "side", "position", "code", "sector", "name", "text", "wikidata")
 
 
+# Rows derived from an article, in insertion order (a table after those it references).
+_CHILD_COLS = {"sentences": _SENTENCE_COLS, "mentions": _MENTION_COLS, "events": _EVENT_COLS,
+               "event_actors": _ACTOR_COLS}
+
+
+def _add_child_rows(pending: dict[str, list[tuple]], doc: Doc) -> None:
+    events = [ev for ev in doc.events if isinstance(ev, Event)]
+    pending["sentences"] += _sentence_rows(doc)
+    pending["mentions"] += _mention_rows(doc)
+    pending["events"] += [_event_row(doc.article.id, ev) for ev in events]
+    pending["event_actors"] += [row for ev in events for row in _actor_rows(ev)]
+
+
 def _insert_sql(table: str, cols: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
 
@@ -186,6 +199,10 @@ class Store:
         if rows:
             self._conn.cursor().executemany(self._sql(sql), rows)
 
+    def _insert_many(self, table: str, cols: Sequence[str], rows: list[tuple]) -> None:
+        """Insert rows into ``table`` (a backend may use a faster bulk path)."""
+        self._executemany(_insert_sql(table, cols), rows)
+
     def _scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = self._execute(sql, params).fetchone()
         return row[0] if row else None
@@ -242,26 +259,28 @@ class Store:
         never leaves part of an article. ``digests`` default to ``content_hash``.
         """
         saved = 0
+        pending: dict[str, list[tuple]] = {table: [] for table in _CHILD_COLS}
         with self._transaction():
             for i, doc in enumerate(docs):
                 digest = digests[i] if digests else content_hash(doc.article.id, doc.article.text)
-                saved += self._save_one(doc, digest, run_id)
+                stored = self._scalar("SELECT content_hash FROM articles WHERE id = ?", (doc.article.id,))
+                if stored == digest:
+                    continue
+                if stored is not None:
+                    log.info("article %s changed since it was stored: replacing the old version", doc.article.id)
+                    self._flush(pending)  # the old version's rows may still be pending in this batch
+                    self._execute("DELETE FROM articles WHERE id = ?", (doc.article.id,))
+                self._execute(_insert_sql("articles", _ARTICLE_COLS), _article_row(doc, digest, run_id))
+                _add_child_rows(pending, doc)
+                saved += 1
+            self._flush(pending)
         return saved
 
-    def _save_one(self, doc: Doc, digest: str, run_id: int | None) -> bool:
-        stored = self._scalar("SELECT content_hash FROM articles WHERE id = ?", (doc.article.id,))
-        if stored == digest:
-            return False
-        if stored is not None:
-            log.info("article %s changed since it was stored: replacing the old version", doc.article.id)
-            self._execute("DELETE FROM articles WHERE id = ?", (doc.article.id,))
-        self._execute(_insert_sql("articles", _ARTICLE_COLS), _article_row(doc, digest, run_id))
-        self._executemany(_insert_sql("sentences", _SENTENCE_COLS), _sentence_rows(doc))
-        self._executemany(_insert_sql("mentions", _MENTION_COLS), _mention_rows(doc))
-        events = [ev for ev in doc.events if isinstance(ev, Event)]
-        self._executemany(_insert_sql("events", _EVENT_COLS), [_event_row(doc.article.id, ev) for ev in events])
-        self._executemany(_insert_sql("event_actors", _ACTOR_COLS), [r for ev in events for r in _actor_rows(ev)])
-        return True
+    def _flush(self, pending: dict[str, list[tuple]]) -> None:
+        """Insert the batch's rows one table at a time (parents first): bulk inserts are fast."""
+        for table, rows in pending.items():
+            self._insert_many(table, _CHILD_COLS[table], rows)
+            rows.clear()
 
     def start_run(self, args: dict[str, Any] | None = None) -> int:
         """Record the start of a run; its id tags the articles and skips it stores."""
@@ -285,7 +304,7 @@ class Store:
         rows = [(run_id, s.source, s.reason, s.stage) for s in skipped]
         if rows:
             with self._transaction():
-                self._executemany(_insert_sql("skipped", ("run_id", "source", "reason", "stage")), rows)
+                self._insert_many("skipped", ("run_id", "source", "reason", "stage"), rows)
 
     # -- reading
 
@@ -358,6 +377,10 @@ class Store:
                 entity = Entity(code, sector, name, text, wikidata).as_dict()
                 out.setdefault(event_id, {}).setdefault(side, []).append(entity)
         return out
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of any SELECT, with ``?`` placeholders on every backend (for analysts and tools)."""
+        return [tuple(row) for row in self._execute(sql, params).fetchall()]
 
     def search(self, words: str, limit: int = 20) -> list[dict[str, Any]]:
         """Sentences containing all of ``words`` (full-text index): article_id, idx, text."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -54,6 +54,14 @@ class PostgresStore(Store):
         # The shared SQL uses "?" and no literal "%" or "?" (asserted), psycopg uses "%s".
         assert "%" not in sql, "shared SQL must not contain '%'"
         return sql.replace("?", "%s")
+
+    def _insert_many(self, table: str, cols: Sequence[str], rows: list[tuple]) -> None:
+        """COPY instead of INSERTs: one round trip per table and article, several times faster."""
+        if not rows:
+            return
+        with self._conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def _lock_schema(self) -> None:
         self._execute("LOCK TABLE schema_version IN EXCLUSIVE MODE")

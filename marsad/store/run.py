@@ -10,6 +10,7 @@ be read or processed are recorded in the ``skipped`` table with the run's id.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import sys
 import time
@@ -61,32 +62,34 @@ class RunSummary:
 
 
 def run(paths: Iterable[str | Path] | str | Path, db: str | Path | Store, *, batch: int = 200,
-        progress: bool | None = None, skipped_out: list[Skipped] | None = None) -> RunSummary:
+        progress: bool | None = None, skipped_out: list[Skipped] | None = None,
+        limit: int | None = None) -> RunSummary:
     """Process the articles under ``paths`` that ``db`` does not hold yet, and store them.
 
     ``db``: a path or URL (see ``open_store``) or an open ``Store`` (left open).
     ``progress``: a progress line on stderr; None = only when stderr is a terminal.
     ``skipped_out``: a list that also receives every ``Skipped`` (for exit codes).
+    ``limit``: stop after this many articles read (for trials and benchmarks).
     """
     if batch < 1:
         raise ValueError(f"batch must be at least 1, not {batch}")
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     store = db if isinstance(db, Store) else open_store(db)
     try:
-        return _run(paths, store, batch, _Progress.maybe(progress), skipped_out)
+        return _run(paths, store, batch, _Progress.maybe(progress), skipped_out, limit)
     finally:
         if store is not db:
             store.close()
 
 
 def _run(paths: list[str | Path], store: Store, batch: int, bar: _Progress | None,
-         skipped_out: list[Skipped] | None) -> RunSummary:
+         skipped_out: list[Skipped] | None, limit: int | None) -> RunSummary:
     started = time.monotonic()
-    run_id = store.start_run({"paths": [str(p) for p in paths], "batch": batch})
+    run_id = store.start_run({"paths": [str(p) for p in paths], "batch": batch, "limit": limit})
     summary = RunSummary(run_id=run_id, db=store.url)
     recorded = 0  # skipped items already written to the database
     try:
-        articles = _unstored(read(paths, summary.skipped), store, summary)
+        articles = _unstored(itertools.islice(read(paths, summary.skipped), limit), store, summary)
         stream = _ticking(process_all(articles, summary.skipped), summary, bar, started)
         for group in _batches(stream, batch):
             summary.processed += store.save_docs(group, run_id)
