@@ -204,9 +204,78 @@ def _use_actor_files(actor_files: tuple[str, ...]) -> None:
         kb.set_user_files(actor_files)
 
 
+DEFAULT_DB = "marsad.db"
+
+
+@cli.command("run")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--db", default=DEFAULT_DB, show_default=True,
+              help="SQLite file, sqlite:///path, or postgresql://user@host/db (needs marsad[postgres]).")
+@click.option("--batch", default=200, show_default=True, help="Articles per committed transaction.")
+@click.option("--limit", type=int, help="Stop after reading this many articles.")
+@click.option("--progress/--no-progress", default=None, help="Progress line (default: when stderr is a terminal).")
+def run_cmd(paths: tuple[str, ...], db: str, batch: int, limit: int | None, progress: bool | None) -> None:
+    """Process articles into the event database: ingest → clean → actors → events → store.
+
+    Re-running adds nothing twice; only articles not yet stored are processed, and a run
+    that is killed resumes where its last committed batch ended.
+    """
+    from marsad.store.run import run
+
+    skipped: list[Skipped] = []
+    summary = run(paths, db, batch=batch, progress=progress, skipped_out=skipped, limit=limit)
+    click.echo(f"marsad run: {summary}", err=True)
+    _finish(skipped)
+
+
+@cli.command("timeline")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database written by `marsad run`.")
+@click.option("--actor", help="Actor code (e.g. USA).")
+@click.option("--recipient", help="Recipient code (e.g. RUS).")
+@click.option("--context", help="PLOVER context (e.g. terrorism).")
+@click.option("--type", "event_type", help="PLOVER event type (e.g. COOPERATE).")
+@click.option("--since", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Last date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--both-ways", is_flag=True, help="Also events from the recipient to the actor.")
+def timeline_cmd(db: str, actor: str | None, recipient: str | None, context: str | None,
+                 event_type: str | None, since: str | None, until: str | None, both_ways: bool) -> None:
+    """Events in date order, with how certain each date is and one line of evidence."""
+    from marsad.store import open_store
+
+    if not Path(db).exists() and "://" not in db:
+        raise click.ClickException(f"no database at {db}; create it with `marsad run PATH --db {db}`")
+    store = open_store(db)
+    try:
+        rows = store.events(actor=actor, recipient=recipient, context=context, event_type=event_type,
+                            since=since, until=until)
+        if both_ways and actor and recipient:
+            rows += store.events(actor=recipient, recipient=actor, context=context, event_type=event_type,
+                                 since=since, until=until)
+            rows.sort(key=lambda r: (r["date"] is None, r["date"] or "", r["id"]))
+    finally:
+        store.close()
+    for r in rows:
+        click.echo(_timeline_line(r))
+    click.echo(f"({len(rows)} events)", err=True)
+
+
+_DATE_SOURCE = {"text": "from the text", "published": "publication date", "header": "page header date, unsure",
+                "none": "undated"}
+
+
+def _timeline_line(r: dict) -> str:
+    actors = "+".join(sorted({a.get("code") or a.get("sector") or "?" for a in r["actor"]}))
+    recips = "+".join(sorted({a.get("code") or a.get("sector") or "?" for a in r["recipient"]})) or "-"
+    aux = f" [{', '.join(r['aux'])}]" if r.get("aux") else ""
+    when = f"{r['date'] or '????'} ({r.get('date_precision') or '?'}; {_DATE_SOURCE.get(r.get('date_source'), '?')})"
+    evidence = " ".join((r.get("event_text") or "").split())[:140]
+    return f"{when}  {r['event_type']:9s} {actors} → {recips}{aux}  «{r.get('trigger')}» {r['doc_id']}: {evidence}"
+
+
 @cli.command("demo")
-@click.option("--show", type=int, default=1, show_default=True, help="How many cleaned articles to print in full.")
-def demo_cmd(show: int) -> None:
+@click.option("--show", type=int, default=1, show_default=True, help="How many articles to show in full.")
+@click.option("--db", default=None, help="Also store the demo into this database (e.g. demo.db).")
+def demo_cmd(show: int, db: str | None) -> None:
     """Run marsad on its built-in demo corpus (short reports written by the marsad authors)."""
     folder = data_path("demo")
     skipped: list[Skipped] = []
@@ -214,15 +283,24 @@ def demo_cmd(show: int) -> None:
     docs = list(marsad.process_all(marsad.read([folder], skipped), skipped))
     elapsed = time.perf_counter() - started
     kinds = Counter(ch.kind for d in docs for ch in d.clean.changes)
+    events = [e for d in docs for e in d.events]
     click.echo(f"marsad demo: {len(docs)} articles from {folder}")
-    click.echo(f"  sentences: {sum(len(d.sentences) for d in docs)}; "
-               f"cleaning changes: {', '.join(f'{n} {k}' for k, n in kinds.most_common()) or 'none'}")
+    click.echo(f"  sentences: {sum(len(d.sentences) for d in docs)}; actor mentions: "
+               f"{sum(len(d.mentions) for d in docs)}; events: {len(events)}")
+    click.echo(f"  cleaning changes: {', '.join(f'{n} {k}' for k, n in kinds.most_common()) or 'none'}")
     for doc in docs[:show]:
         click.echo(f"\n# {doc.article.id}" + (f" — {doc.clean.title}" if doc.clean.title else ""))
         _echo_meta(doc)
         click.echo(doc.text)
         _echo_changes(doc.clean.changes)
-    click.echo(f"\ndone in {elapsed:.2f} s; try `marsad clean --changes {folder}`")
+    click.echo("\n# events")
+    for e in events:
+        click.echo(_timeline_line(e.as_dict()))
+    if db:
+        from marsad.store.run import run
+
+        click.echo(f"\nstored: {run([folder], db, progress=False)}")
+    click.echo(f"\ndone in {elapsed:.2f} s; try `marsad explain {folder}/demo_02_strike.txt`")
     _finish(skipped)
 
 

@@ -224,7 +224,10 @@ def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_
 
 
 def _suffered(tokens: Sequence[Token], t_start: int) -> bool:
-    return any(any(c in _SUFFER for c in candidates(tokens[j].key)) for j in range(max(0, t_start - 2), t_start))
+    """تعرضت X لـ…: a form of تعرض up to four words before a trigger that carries ل (or follows إلى)."""
+    marked = tokens[t_start].key.startswith("ل") or (t_start and tokens[t_start - 1].key in ("الي", "ل"))
+    return marked and any(any(c in _SUFFER for c in candidates(tokens[j].key))
+                          for j in range(max(0, t_start - 4), t_start))
 
 
 def _suffer_args(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_end: int) -> Args:
