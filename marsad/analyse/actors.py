@@ -106,10 +106,10 @@ def _clitic(word: str, stem: str) -> str:
 def code_person(person: Person, day: dt.date | None) -> tuple[str, str, str]:
     """(code, sector, office) of ``person`` on ``day``; ELI when out of office."""
     roles = person.roles
-    if day is None:
+    if day is None:  # no article date: the latest office, since nothing says it was over
         current = [r for r in roles if r.end is None]
         role = current[0] if current else max(roles, key=lambda r: r.end or dt.date.max)
-        return role.code, role.sector if role.end is None else "ELI", role.office
+        return role.code, role.sector, role.office
     active = [r for r in roles if r.active(day)]
     if active:
         r = active[0]

@@ -284,3 +284,22 @@ def _load_agent(kb: KnowledgeBase, raw: dict[str, Any], source: str) -> None:
     entry = Entry("agent", _code(raw.get("code")), sector, label, agent_kind=kind, source=f"{source}:{terms[0]}")
     for text in terms:
         kb.add(text, entry)
+        for form in agent_forms(text) if kind in ("group", "role") else ():
+            if not kb.lookup(tuple(phrase_key(form).split())):  # never shadow another entry
+                kb.add(form, entry)
+
+
+def agent_forms(term: str) -> list[str]:
+    """Inflections news uses for a one-word agent term: with/without ال, the other case of
+    a sound plural (مسلحون/مسلحين), and a singular's accusative and dual (مسلحا، جنديين)."""
+    if " " in term:
+        return []
+    base = term[2:] if term.startswith("ال") and len(term) > 4 else term
+    forms = {base, "ال" + base}
+    if base.endswith(("ون", "ين")) and len(base) > 4:
+        stem = base[:-2]
+        forms |= {stem + "ون", stem + "ين", "ال" + stem + "ون", "ال" + stem + "ين"}
+    elif not base.endswith(("ة", "ات", "ا", "ى", "ء")):
+        forms |= {base + "ا", base + "ان", base + "ين"}
+    forms.discard(term)
+    return sorted(forms)
