@@ -135,3 +135,9 @@ def test_events_seeds_quality_floor(eval_dir: Path, tmp_path: Path):
     assert score["f1"] >= SEEDS_F1_FLOOR, score
     assert score["precision"] >= SEEDS_PRECISION_FLOOR, score
     assert score["dates_right"] == score["dates_scored"], score
+
+
+def test_events_place_from_gazetteer():
+    found, _ = events("التقى وزير الخارجية الأمريكي نظيره الروسي في جنيف أمس.")
+    meeting = next(e for e in found if e.event_type == "CONSULT")
+    assert meeting.location["country_code"] == "CHE" and meeting.location["lat"] is not None

@@ -245,7 +245,7 @@ def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: Tri
         trigger=hit.text(tokens, sentence), quad_code=quad, event_scale=scale, date_precision=precision,
         date_source=source, rule=f"{trig.id}; {rule}" if rule else trig.id, sentence=sentence.index,
         trigger_start=t0, trigger_end=t1, speaker=speaker if speaker not in actor else None,
-        location=None,
+        location=_place_for(tokens, hit),
     )
 
 
@@ -357,6 +357,34 @@ def _speaker(tokens: Sequence[Token], mentions: Sequence[Mention], clause_start:
         return after[0].entity
     before = [m for m in mentions if m.tok_end <= v and m.role == "actor"]
     return before[-1].entity if before else None
+
+
+_PLACE_CUES = frozenset({"في", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "وسط", "ريف", "مدينه", "العاصمه",
+                         "محافظه", "بلده", "داخل", "الي", "من"})
+
+
+def _place_for(tokens: Sequence[Token], hit: TriggerHit) -> dict | None:
+    """The place named nearest the trigger after في/قرب/… or with ب (في حلب، بجنيف), from the gazetteer."""
+    from marsad.analyse.places import lookup
+
+    best: tuple[int, dict] | None = None
+    for i, t in enumerate(tokens):
+        if t.kind != "word" or not (t.key.startswith("ب") or (i and tokens[i - 1].key in _PLACE_CUES)):
+            continue
+        for n in (2, 1):
+            words = [u for u in tokens[i : i + n] if u.kind == "word"]
+            if len(words) < n:
+                continue
+            found = lookup(" ".join(u.text for u in words))
+            if found:
+                dist = abs(i - hit.start)
+                if best is None or dist < best[0]:
+                    place = found[0]
+                    best = (dist, {"extracted_place": " ".join(u.text for u in words), "resolved_place": place.name,
+                                   "country_code": place.country, "feature": place.kind,
+                                   "lat": place.lat, "lon": place.lon})
+                break
+    return best[1] if best else None
 
 
 def _date_for(doc: Doc, sentence: Sentence, hit: TriggerHit,
