@@ -110,3 +110,29 @@ def test_actors_broken_user_file_names_file_and_entry(tmp_path: Path):
     user.write_text("- name: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="line"):
         load_kb((str(user),))
+
+
+SEED_DATES = {"000_3660b5f6f1aae464": "2017-02-24", "001_f10f2db986368882": "2014-10-15",
+              "003_d4c3545b1fdec952": "2016-07-14", "004_50cb21330e8327af": "2016-07-15",
+              "002_778c98391e51aa74": "2021-07-01"}
+
+
+def test_actors_seed_expected_list(seed_texts: dict[str, str]):
+    import yaml
+
+    import marsad
+
+    expected = yaml.safe_load((Path(__file__).parent / "fixtures" / "seed_actors.yaml").read_text(encoding="utf-8"))
+    docs = {d: marsad.process(marsad.Article(id=d, text=t, published=SEED_DATES[d]), until="actors")
+            for d, t in seed_texts.items()}
+    missing = []
+    for row in expected:
+        found = [m.entity for m in docs[row["doc"]].mentions if m.entity.text == row["text"]
+                 and m.entity.code == row["code"] and m.entity.sector == row.get("sector", m.entity.sector)]
+        if not found:
+            missing.append(row)
+    assert not missing, missing
+    # nothing from removed reader comments: Iran is named only in 003's comment section
+    assert "IRN" not in {m.entity.code for m in docs["003_d4c3545b1fdec952"].mentions}
+    for doc in docs.values():  # every mention's offsets point at its words in the cleaned text
+        assert all(doc.text[m.start : m.end] == m.entity.text for m in doc.mentions if m.role == "actor")
