@@ -203,6 +203,52 @@ class CleanText:
 
 
 @dataclass(slots=True)
+class Quote:
+    """An attributed statement: who said what, in their own words or reported (قال X إن …)."""
+
+    doc_id: str
+    sentence: int
+    text: str  # the words said, without the quotation marks or the complementizer
+    start: int  # offsets of ``text`` in the cleaned text
+    end: int
+    kind: str  # direct (« … », " … ") | indirect (إن/أن …)
+    verb: str  # the reporting word as written (قال، أضاف، صرح، بحسب …)
+    speaker: Entity | None = None  # the resolved speaker, None when nobody could be coded
+    speaker_text: str = ""  # the words naming the speaker, as written (a person's name, a pronoun's antecedent …)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {"doc_id": self.doc_id, "sentence": self.sentence, "text": self.text, "start": self.start,
+               "end": self.end, "kind": self.kind, "verb": self.verb, "speaker_text": self.speaker_text,
+               "speaker": self.speaker.as_dict() if self.speaker else None}
+        return out
+
+
+@dataclass(slots=True)
+class Claim:
+    """A number stated in the text (a count, an amount), with what it counts and who says so."""
+
+    doc_id: str
+    sentence: int
+    text: str  # the number expression as written (نحو 45 ألف مقاتل أجنبي)
+    start: int  # offsets of ``text`` in the cleaned text
+    end: int
+    value: float | None  # the single value, or the range's upper bound when only that is known
+    low: float | None = None  # range or bound (بين 1500 و2000 → 1500, 2000; ما يصل إلى 500 → high 500)
+    high: float | None = None
+    qualifier: str = "exact"  # exact | about | at-least | at-most | range
+    unit: str = ""  # what is counted, as written (مقاتل، قتيل، دولار، دولة)
+    claimant: Entity | None = None  # who makes the claim, None when unattributed
+    claimant_text: str = ""
+    attribution: str = "none"  # quote (inside an attributed quotation) | according-to (بحسب/وفق) | estimate (تقديرات X) | none
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "sentence": self.sentence, "text": self.text, "start": self.start,
+                "end": self.end, "value": self.value, "low": self.low, "high": self.high,
+                "qualifier": self.qualifier, "unit": self.unit, "attribution": self.attribution,
+                "claimant_text": self.claimant_text, "claimant": self.claimant.as_dict() if self.claimant else None}
+
+
+@dataclass(slots=True)
 class Doc:
     """One article as it moves through the pipeline; each stage fills its fields."""
 
@@ -211,6 +257,8 @@ class Doc:
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     published: str | None = None  # best publication date (ISO)
     published_source: str = "none"  # given | page-metadata | header | none
 

@@ -9,17 +9,11 @@ instead (the user must be allowed to CREATE DATABASE).
 from __future__ import annotations
 
 import json
-import os
-import pwd
 import random
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,89 +55,6 @@ def write_corpus(path: Path, ids: range) -> Path:
 def counts(url: str) -> dict[str, int]:
     with open_store(url) as store:
         return {t: store.count(t) for t in DATA_TABLES}
-
-
-# ---------------------------------------------------------------- PostgreSQL server
-
-
-def _pg_bindir() -> Path | None:
-    found = shutil.which("pg_ctl")
-    if found and Path(found).with_name("initdb").exists():
-        return Path(found).resolve().parent
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "initdb").exists():
-            return candidate
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _as_server_user(folder: Path) -> list[str]:
-    """Command prefix to run the server's tools: initdb refuses to run as root."""
-    if os.geteuid() != 0:
-        return []
-    try:
-        pwd.getpwnam("postgres")
-    except KeyError:
-        pytest.skip("running as root and there is no 'postgres' user to run initdb as")
-    if not shutil.which("runuser"):
-        pytest.skip("running as root and runuser is missing (initdb refuses root)")
-    shutil.chown(folder, "postgres")
-    return ["runuser", "-u", "postgres", "--"]
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    """URL (without database) of a PostgreSQL server for the test session."""
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'psycopg[binary]')")
-    if url := os.environ.get("MARSAD_TEST_POSTGRES"):
-        yield url.rstrip("/")
-        return
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; install the postgresql package")
-    folder = Path(tempfile.mkdtemp(prefix="marsad-pg-", dir="/tmp"))
-    prefix = _as_server_user(folder)
-    port = _free_port()
-    data = folder / "data"
-    try:
-        subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                        "-E", "UTF8", "--no-locale"], check=True, capture_output=True, timeout=120)
-        options = f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off -c full_page_writes=off"
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                        str(folder / "server.log"), "-w", "-t", "60", "start"],
-                       check=True, capture_output=True, timeout=90)
-    except (subprocess.SubprocessError, OSError) as err:
-        detail = getattr(err, "stderr", b"") or b""
-        shutil.rmtree(folder, ignore_errors=True)
-        pytest.skip(f"could not start a PostgreSQL server: {err} {detail.decode(errors='replace')[-300:]}")
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database of each backend."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "marsad.db")
-        return
-    server = request.getfixturevalue("pg_server")  # skips when no server can run
-    import psycopg
-
-    name = f"marsad_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield f"{server}/{name}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def _integrity_ok(url: str) -> None:
@@ -298,7 +209,8 @@ def test_kill_and_resume(db_url: str, corpus300: tuple[Path, dict[str, int]]) ->
 # ---------------------------------------------------------------- migrations
 
 
-TEST_MIGRATION = Migration(2, "test: a reviewed flag on events",
+NEXT = base.LATEST + 1
+TEST_MIGRATION = Migration(NEXT, "test: a reviewed flag on events",
                            sqlite=("ALTER TABLE events ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0",),
                            postgres=("ALTER TABLE events ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0",))
 
@@ -314,15 +226,16 @@ def test_old_database_is_upgraded_keeping_its_data(db_url: str, tmp_path: Path,
     before = counts(db_url)
     _with_migration(monkeypatch, TEST_MIGRATION)
     with open_store(db_url) as store:
-        assert store.schema_version() == 2
-        assert [r[0] for r in store.query("SELECT version FROM schema_version ORDER BY version")] == [1, 2]
+        assert store.schema_version() == NEXT
+        assert [r[0] for r in store.query("SELECT version FROM schema_version ORDER BY version")] == list(
+            range(1, NEXT + 1))
         assert store.query("SELECT SUM(reviewed) FROM events")[0][0] == 0
     assert counts(db_url) == before
 
 
 def test_failed_migration_leaves_the_previous_version(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     open_store(db_url).close()
-    bad = Migration(2, "test: fails half-way",
+    bad = Migration(NEXT, "test: fails half-way",
                     sqlite=("ALTER TABLE events ADD COLUMN reviewed INTEGER", "CREATE TABLE broken (("),
                             postgres=("ALTER TABLE events ADD COLUMN reviewed INTEGER", "CREATE TABLE broken (("))
     _with_migration(monkeypatch, bad)
@@ -330,7 +243,7 @@ def test_failed_migration_leaves_the_previous_version(db_url: str, monkeypatch: 
         open_store(db_url)
     monkeypatch.undo()
     with open_store(db_url) as store:
-        assert store.schema_version() == 1
+        assert store.schema_version() == NEXT - 1
         cols = [d[0] for d in store._execute("SELECT * FROM events").description]
         assert "reviewed" not in cols  # the first statement was rolled back too
 

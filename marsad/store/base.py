@@ -25,6 +25,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from marsad.errors import MarsadError
+from marsad.store.linking import group_events, groups_of_article, link_duplicates, recount_groups
 from marsad.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_DDL, TABLES
 from marsad.types import Doc, Entity, Event, Skipped
 
@@ -72,11 +73,15 @@ _EVENT_COLS = ("id", "article_id", "sentence", "event_type", "quad_code", "event
                "date", "date_precision", "date_source", "date_text", "location", "event_text", "start_char",
                "end_char", "trigger", "trigger_start", "trigger_end", "rule", "speaker")
 _ACTOR_COLS = ("event_id", "side", "position", "code", "sector", "name", "text", "wikidata")
+_QUOTE_COLS = ("article_id", "idx", "sentence", "start_char", "end_char", "kind", "verb", "text", "speaker_code",
+               "speaker_sector", "speaker_name", "speaker_text", "speaker")
+_CLAIM_COLS = ("article_id", "idx", "sentence", "start_char", "end_char", "text", "value", "low", "high", "qualifier",
+               "unit", "attribution", "claimant_code", "claimant_sector", "claimant_name", "claimant_text")
 
 
 # Rows derived from an article, in insertion order (a table after those it references).
 _CHILD_COLS = {"sentences": _SENTENCE_COLS, "mentions": _MENTION_COLS, "events": _EVENT_COLS,
-               "event_actors": _ACTOR_COLS}
+               "event_actors": _ACTOR_COLS, "quotes": _QUOTE_COLS, "claims": _CLAIM_COLS}
 
 
 def _add_child_rows(pending: dict[str, list[tuple]], doc: Doc) -> None:
@@ -85,6 +90,8 @@ def _add_child_rows(pending: dict[str, list[tuple]], doc: Doc) -> None:
     pending["mentions"] += _mention_rows(doc)
     pending["events"] += [_event_row(doc.article.id, ev) for ev in events]
     pending["event_actors"] += [row for ev in events for row in _actor_rows(ev)]
+    pending["quotes"] += _quote_rows(doc)
+    pending["claims"] += _claim_rows(doc)
 
 
 def _insert_sql(table: str, cols: Sequence[str]) -> str:
@@ -133,6 +140,20 @@ def _actor_rows(ev: Event) -> list[tuple]:
         for pos, e in enumerate(entities):
             rows.append((ev.id, side, pos, e.code, e.sector, e.name, e.text, e.wikidata))
     return rows
+
+
+def _entity_cols(e: Entity | None) -> tuple:
+    return (e.code, e.sector, e.name) if e else (None, None, None)
+
+
+def _quote_rows(doc: Doc) -> list[tuple]:
+    return [(doc.article.id, i, q.sentence, q.start, q.end, q.kind, q.verb, q.text, *_entity_cols(q.speaker),
+             q.speaker_text, _json(q.speaker.as_dict() if q.speaker else None)) for i, q in enumerate(doc.quotes)]
+
+
+def _claim_rows(doc: Doc) -> list[tuple]:
+    return [(doc.article.id, i, c.sentence, c.start, c.end, c.text, c.value, c.low, c.high, c.qualifier, c.unit,
+             c.attribution, *_entity_cols(c.claimant), c.claimant_text) for i, c in enumerate(doc.claims)]
 
 
 # ---------------------------------------------------------------- event queries
@@ -258,7 +279,8 @@ class Store:
         Batching is what makes bulk ingest fast; a crash loses at most this batch and
         never leaves part of an article. ``digests`` default to ``content_hash``.
         """
-        saved = 0
+        saved: list[Doc] = []
+        regroup: list[str] = []  # groups of replaced articles' events, to recount
         pending: dict[str, list[tuple]] = {table: [] for table in _CHILD_COLS}
         with self._transaction():
             for i, doc in enumerate(docs):
@@ -269,12 +291,15 @@ class Store:
                 if stored is not None:
                     log.info("article %s changed since it was stored: replacing the old version", doc.article.id)
                     self._flush(pending)  # the old version's rows may still be pending in this batch
+                    regroup += groups_of_article(self, doc.article.id)
                     self._execute("DELETE FROM articles WHERE id = ?", (doc.article.id,))
                 self._execute(_insert_sql("articles", _ARTICLE_COLS), _article_row(doc, digest, run_id))
                 _add_child_rows(pending, doc)
-                saved += 1
+                saved.append(doc)
             self._flush(pending)
-        return saved
+            recount_groups(self, sorted(set(regroup)))
+            group_events(self, saved, link_duplicates(self, saved))
+        return len(saved)
 
     def _flush(self, pending: dict[str, list[tuple]]) -> None:
         """Insert the batch's rows one table at a time (parents first): bulk inserts are fast."""
