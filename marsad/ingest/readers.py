@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 from typing import IO, Protocol
 
 from marsad.errors import InputError
@@ -22,6 +22,16 @@ class Reader(Protocol):
     suffixes: tuple[str, ...]
 
     def read(self, path: Path) -> Iterator[Article | Skipped]: ...
+
+    def read_stream(self, stream: IO[bytes], name: str) -> Iterator[Article | Skipped]:
+        """The same from an open binary stream named ``name`` (a path or URL): for files not
+        on the local disk, such as those the Spark job receives as bytes."""
+        ...
+
+
+def stem(name: str) -> str:
+    """File name without directories and extension, for a local path or a URL alike."""
+    return PurePosixPath(name).stem
 
 
 def decode(data: bytes, source: str) -> str:
@@ -41,8 +51,11 @@ class TxtReader:
     suffixes = (".txt",)
 
     def read(self, path: Path) -> Iterator[Article | Skipped]:
-        text = decode(path.read_bytes(), str(path))
-        yield Article(id=path.stem, text=text, source=str(path))
+        with path.open("rb") as handle:
+            yield from self.read_stream(handle, str(path))
+
+    def read_stream(self, stream: IO[bytes], name: str) -> Iterator[Article | Skipped]:
+        yield Article(id=stem(name), text=decode(stream.read(), name), source=name)
 
 
 class HtmlReader:
@@ -51,10 +64,13 @@ class HtmlReader:
     suffixes = (".html", ".htm")
 
     def read(self, path: Path) -> Iterator[Article | Skipped]:
-        html = decode(path.read_bytes(), str(path))
-        article = article_from_html(html, path.stem, str(path))
+        with path.open("rb") as handle:
+            yield from self.read_stream(handle, str(path))
+
+    def read_stream(self, stream: IO[bytes], name: str) -> Iterator[Article | Skipped]:
+        article = article_from_html(decode(stream.read(), name), stem(name), name)
         if article is None:
-            yield Skipped(str(path), "no main text found in the HTML page")
+            yield Skipped(name, "no main text found in the HTML page")
         else:
             yield article
 
@@ -84,8 +100,12 @@ class JsonlReader:
     suffixes = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".jsonl.bz2", ".json.gz", ".ndjson.gz")
 
     def read(self, path: Path) -> Iterator[Article | Skipped]:
-        with _open_text(path) as handle:
-            yield from self.read_lines(handle, str(path), path.name.split(".")[0])
+        with path.open("rb") as handle:
+            yield from self.read_stream(handle, str(path))
+
+    def read_stream(self, stream: IO[bytes], name: str) -> Iterator[Article | Skipped]:
+        with _text(stream, name) as handle:
+            yield from self.read_lines(handle, name, PurePosixPath(name).name.split(".")[0])
 
     def read_stdin(self) -> Iterator[Article | Skipped]:
         stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
@@ -136,19 +156,20 @@ def _str_or_none(value: object) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def _open_text(path: Path) -> IO[str]:
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8-sig")
-    if name.endswith(".bz2"):
-        return bz2.open(path, "rt", encoding="utf-8-sig")
-    return open(path, encoding="utf-8-sig")
+def _text(stream: IO[bytes], name: str) -> IO[str]:
+    """UTF-8 text of a binary stream, decompressed when ``name`` ends in .gz or .bz2."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        return gzip.open(stream, "rt", encoding="utf-8-sig")
+    if lower.endswith(".bz2"):
+        return bz2.open(stream, "rt", encoding="utf-8-sig")
+    return io.TextIOWrapper(stream, encoding="utf-8-sig")
 
 
 READERS: dict[str, Reader] = {"txt": TxtReader(), "html": HtmlReader(), "jsonl": JsonlReader()}
 
 
-def reader_for(path: Path) -> Reader | None:
+def reader_for(path: PurePath) -> Reader | None:
     """The reader whose suffixes match ``path`` (compound suffixes such as .jsonl.gz first)."""
     name = path.name.lower()
     matches = [(s, r) for r in READERS.values() for s in r.suffixes if name.endswith(s)]

@@ -435,6 +435,7 @@ def _event_dict(row: dict[str, Any], actors: dict[str, list[dict[str, Any]]]) ->
                       "trigger_start": row["trigger_start"], "trigger_end": row["trigger_end"]},
         "trigger": row["trigger"], "quad_code": row["quad_code"], "event_scale": row["event_scale"],
         "rule": row["rule"], "outlet": row["outlet"], "published": row["published"],
+        "group_id": row.get("group_id"),
     }
     if row["speaker"] is not None:
         out["speaker"] = _unjson(row["speaker"])

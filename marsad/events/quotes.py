@@ -1,0 +1,609 @@
+"""Attributed quotations: who said what, in their words or reported.
+
+Events code the act inside reported speech and drop the speech itself; users who
+follow statements (who claims what, who denies what) need the statement and its
+speaker. This module finds them from an analysed ``Doc`` (sentences, tokens, actor
+mentions):
+
+* a reporting verb (the ``speech`` list of ``modality.yaml``) followed by its
+  complement: a quotation in marks (وقال كيري: «…»، قال إنه «…»), or a clause after
+  the complementizer (أكد X أن …) up to the end of the sentence or the next
+  reporting cue;
+* a quotation in marks followed by its verb («…»، قال X؛ "…"، بحسب الوثيقة);
+* an according-to cue before or after the content (وبحسب X، …؛ …، وفقا لـX).
+
+The speaker is the actor mention right after the verb, else the subject named just
+before it, else (وأضاف، مضيفا, a verb joined with و) the speaker of the previous
+quotation. Quotations in marks are found per paragraph, so one spanning several
+sentences comes out whole. The cue words live in ``data/events/attribution.yaml``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from marsad.analyse.normalize import candidates, phrase_key, verb_candidates
+from marsad.errors import DataFileError
+from marsad.events.modality import cues
+from marsad.lexicons import data_path, load_yaml
+from marsad.types import Doc, Entity, Mention, Quote, Token
+
+__all__ = ["extract_quotes", "load_attribution", "AttributionLexicon", "DocView", "Source", "source_after"]
+
+log = logging.getLogger(__name__)
+
+ATTRIBUTION_FILE = "events/attribution.yaml"
+_WORD_LISTS = ("continues", "participles", "relay", "relay_from", "according_to", "estimate", "quote_nouns",
+               "complementizers", "pronoun_suffixes", "not_reporting", "stop_scan", "quote_enders", "not_subject",
+               "source_nouns", "skip_after_cue", "before_verb_gap")
+_SCAN_WORDS = 22  # words after a verb in which its complement must start
+_SUBJECT_WORDS = 4  # words kept as the text of an uncoded speaker (التقرير، مصادر مطلعة)
+_MIN_DIRECT_WORDS = 3  # fewer words in marks are a name or a scare quote («داعش»), not a quotation
+_MAX_QUOTE_TOKENS = 600
+_SENTENCE_END = frozenset(".!?؟…")
+_COMMAS = frozenset("،,؛;")
+
+
+Phrases = frozenset[tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionLexicon:
+    """Folded cue words of ``attribution.yaml`` and the reporting verbs of ``modality.yaml``."""
+
+    verbs: frozenset[str]  # single-word reporting verbs (folded)
+    continues: frozenset[str]
+    participles: frozenset[str]
+    relay: frozenset[str]
+    relay_from: frozenset[str]
+    according_to: Phrases
+    estimate: frozenset[str]
+    quote_nouns: frozenset[str]
+    complementizers: Phrases
+    pronoun_suffixes: tuple[str, ...]
+    stop_scan: Phrases
+    quote_enders: Phrases
+    not_subject: Phrases
+    source_nouns: frozenset[str]
+    skip_after_cue: Phrases
+    before_verb_gap: Phrases
+    marks: dict[str, str]  # opening mark → closing mark
+    max_len: int = 4
+
+
+def load_attribution(name: str = ATTRIBUTION_FILE) -> AttributionLexicon:
+    """The attribution cues, validated (a wrong entry names the file and the list)."""
+    return _load_attribution(name)
+
+
+@lru_cache(maxsize=4)
+def _load_attribution(name: str) -> AttributionLexicon:
+    data = load_yaml(name, required=(*_WORD_LISTS, "quote_marks"))
+    path = str(data_path(name))
+    lists = {k: _phrases(data[k], path, k) for k in _WORD_LISTS}
+    marks = _marks(data["quote_marks"], path)
+    words = {k: frozenset(p[0] for p in v if len(p) == 1) for k, v in lists.items()}
+    excluded = words["according_to"] | words["not_reporting"]
+    speech = {p[0] for p in cues().phrases["speech"] if len(p) == 1}
+    verbs = frozenset(speech - excluded) | words["continues"] | words["participles"] | words["relay"]
+    return AttributionLexicon(
+        verbs=verbs, continues=words["continues"], participles=words["participles"], relay=words["relay"],
+        relay_from=words["relay_from"], according_to=lists["according_to"], estimate=words["estimate"],
+        quote_nouns=words["quote_nouns"], complementizers=lists["complementizers"],
+        pronoun_suffixes=tuple(sorted(words["pronoun_suffixes"], key=len, reverse=True)),
+        stop_scan=lists["stop_scan"], quote_enders=lists["quote_enders"], not_subject=lists["not_subject"],
+        source_nouns=words["source_nouns"], skip_after_cue=lists["skip_after_cue"],
+        before_verb_gap=lists["before_verb_gap"], marks=marks,
+        max_len=max(len(p) for v in lists.values() for p in v))
+
+
+def _phrases(value: Any, path: str, where: str) -> Phrases:
+    if not isinstance(value, list) or not value:
+        raise DataFileError(path, where, "expected a non-empty list of words or phrases")
+    out = set()
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise DataFileError(path, where, f"not a word or phrase: {item!r}")
+        out.add(tuple(phrase_key(item).split()))
+    return frozenset(out)
+
+
+def _marks(value: Any, path: str) -> dict[str, str]:
+    if not isinstance(value, list) or not value:
+        raise DataFileError(path, "quote_marks", "expected a list of [opening, closing] pairs")
+    out: dict[str, str] = {}
+    for pair in value:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(m, str) and len(m) == 1 for m in pair)):
+            raise DataFileError(path, "quote_marks", f"not an [opening, closing] pair of characters: {pair!r}")
+        out.setdefault(pair[0], pair[1])
+    return out
+
+
+# ----------------------------------------------------------------------------- a doc as one token list
+
+
+@dataclass(slots=True)
+class DocView:
+    """All tokens of a doc in one list, with sentence, paragraph and mentions by global index."""
+
+    tokens: list[Token]
+    keys: list[str]
+    sent: list[int]  # sentence index of each token
+    para: list[int]
+    sent_bounds: dict[int, tuple[int, int]]  # sentence index → global token range
+    actors: dict[int, tuple[int, Mention]]  # global start → (global end, mention) of actor mentions
+    modifiers: dict[int, tuple[int, Mention]]
+    inside: set[int] = field(default_factory=set)  # tokens inside actor mentions
+
+    @classmethod
+    def of(cls, doc: Doc) -> DocView:
+        tokens: list[Token] = []
+        sent: list[int] = []
+        para: list[int] = []
+        bounds: dict[int, tuple[int, int]] = {}
+        for s in doc.sentences:
+            bounds[s.index] = (len(tokens), len(tokens) + len(s.tokens))
+            tokens.extend(s.tokens)
+            sent.extend([s.index] * len(s.tokens))
+            para.extend([s.paragraph] * len(s.tokens))
+        view = cls(tokens, [t.key for t in tokens], sent, para, bounds, {}, {})
+        for m in doc.mentions:
+            if m.sentence not in bounds:
+                continue
+            base = bounds[m.sentence][0]
+            table = view.actors if m.role == "actor" else view.modifiers if m.role == "modifier" else None
+            if table is not None and base + m.tok_start not in table:
+                table[base + m.tok_start] = (base + m.tok_end, m)
+                if m.role == "actor":
+                    view.inside.update(range(base + m.tok_start, base + m.tok_end))
+        return view
+
+    def is_word(self, i: int) -> bool:
+        return 0 <= i < len(self.tokens) and self.tokens[i].kind in ("word", "latin")
+
+    def same_sentence(self, i: int, j: int) -> bool:
+        return 0 <= i < len(self.tokens) and 0 <= j < len(self.tokens) and self.sent[i] == self.sent[j]
+
+    def text(self, doc_text: str, i: int, j: int) -> str:
+        """Text of tokens [i, j) as written."""
+        return doc_text[self.tokens[i].start : self.tokens[j - 1].end] if j > i else ""
+
+
+def match_phrase(keys: Sequence[str], i: int, phrases: Phrases, max_len: int, *, clitics: bool = True) -> int:
+    """Length of the longest phrase of ``phrases`` starting at ``keys[i]`` (its first word
+    may carry و ف ب ل when ``clitics``), or 0."""
+    for n in range(min(max_len, len(keys) - i), 0, -1):
+        rest = tuple(keys[i + 1 : i + n])
+        firsts = candidates(keys[i]) if clitics else (keys[i],)
+        if any((f, *rest) in phrases for f in firsts):
+            return n
+    return 0
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who stands behind words or numbers: a coded entity and/or the words naming it."""
+
+    entity: Entity | None
+    text: str
+    end: int  # global token index after the source's words
+
+
+def source_after(view: DocView, doc_text: str, lex: AttributionLexicon, i: int, *,
+                 need_entity: bool = False) -> Source | None:
+    """The source named at token ``i`` (after بحسب، تقديرات، a verb …): an actor mention,
+    a nisba after a source noun (مصادر أمريكية، تقديرات روسية), or an uncoded definite
+    noun phrase (الوثيقة، التقرير) unless ``need_entity``."""
+    i = _skip(view, lex, i)
+    if not view.same_sentence(i, i) or not view.is_word(i):
+        return None
+    if i in view.actors and not _prepositional(view, i):
+        end, m = view.actors[i]
+        return Source(m.entity, m.entity.text or view.text(doc_text, i, end), end)
+    if i in view.modifiers:  # تقديرات روسية: the nisba right after an estimate noun
+        end, m = view.modifiers[i]
+        return Source(m.entity, view.text(doc_text, i, end), end)
+    if not _subject_word(view, lex, i):
+        return None
+    end = _phrase_end(view, lex, i)
+    entity = next((view.modifiers[j][1].entity for j in range(i + 1, min(end + 1, i + 2)) if j in view.modifiers
+                   and _bare(view.keys[i]) in lex.source_nouns), None)
+    if need_entity and entity is None:
+        return None
+    if entity is not None:
+        end = max(end, view.modifiers[i + 1][0])
+    return Source(entity, view.text(doc_text, i, end), end)
+
+
+def _skip(view: DocView, lex: AttributionLexicon, i: int) -> int:
+    """Past the words between a cue and its source (ما ذكرت، قول، لـ)."""
+    start = i
+    while i < len(view.tokens) and view.same_sentence(i, start) and i - start < 4:
+        n = match_phrase(view.keys, i, lex.skip_after_cue, lex.max_len, clitics=False)
+        if n and i not in view.actors:
+            i += n
+            continue
+        if view.tokens[i].text in "_ـ":
+            i += 1
+            continue
+        break
+    return i
+
+
+def _prepositional(view: DocView, i: int) -> bool:
+    """لروسيا، بواشنطن: a mention carrying ل or ب is an object or a place, not a speaker."""
+    written, name = view.tokens[i].key, view.actors[i][1].entity.text
+    return written[:1] in ("ل", "ب") and not phrase_key(name).startswith(written[:1])
+
+
+def _bare(word_key: str) -> str:
+    return word_key[2:] if word_key.startswith("ال") and len(word_key) > 4 else word_key
+
+
+def _subject_word(view: DocView, lex: AttributionLexicon, i: int) -> bool:
+    """A word that can open an uncoded speaker's name: definite (التقرير) or a source noun (مصادر)."""
+    if view.tokens[i].kind != "word" or match_phrase(view.keys, i, lex.not_subject, lex.max_len, clitics=False):
+        return False
+    k = view.keys[i]
+    return k.startswith("ال") or any(c in lex.source_nouns for c in candidates(k))
+
+
+def _phrase_end(view: DocView, lex: AttributionLexicon, i: int) -> int:
+    """End of an uncoded speaker's words: up to punctuation, a complementizer or a
+    relative pronoun, at most a few words."""
+    j = i + 1
+    while (j < len(view.tokens) and j - i < _SUBJECT_WORDS and view.same_sentence(i, j) and view.is_word(j)
+           and not match_phrase(view.keys, j, lex.not_subject, lex.max_len, clitics=False)
+           and not _complementizer(view, lex, j) and not _speech_cue(view, lex, j)):
+        j += 1
+    return j
+
+
+# ----------------------------------------------------------------------------- cues
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    start: int
+    end: int
+    kind: str  # verb | continues | participle | relay | according
+
+
+def _speech_cue(view: DocView, lex: AttributionLexicon, i: int) -> str:
+    """The kind of reporting cue at token i, or ""."""
+    if i in view.inside or view.tokens[i].kind != "word":
+        return ""
+    forms = verb_candidates(view.keys[i])
+    for kind, words in (("participle", lex.participles), ("continues", lex.continues), ("relay", lex.relay)):
+        if any(f in words for f in forms):
+            return kind
+    return "verb" if any(f in lex.verbs for f in forms) else ""
+
+
+def _cues(view: DocView, lex: AttributionLexicon) -> list[_Cue]:
+    out = []
+    i = 0
+    while i < len(view.tokens):
+        if view.tokens[i].kind == "word" and i not in view.inside:
+            n = match_phrase(view.keys, i, lex.according_to, lex.max_len)
+            if n:
+                out.append(_Cue(i, i + n, "according"))
+                i += n
+                continue
+            if kind := _speech_cue(view, lex, i):
+                out.append(_Cue(i, i + 1, kind))
+        i += 1
+    return out
+
+
+def _complementizer(view: DocView, lex: AttributionLexicon, i: int) -> int:
+    """Length of the complementizer at token i (إن، أن، بأنه، على أن), or 0."""
+    if view.tokens[i].kind != "word":
+        return 0
+    if n := match_phrase(view.keys, i, lex.complementizers, lex.max_len, clitics=False):
+        return n
+    k = view.keys[i]
+    return int(any(k.endswith(s) and (k[: -len(s)],) in lex.complementizers for s in lex.pronoun_suffixes))
+
+
+# ----------------------------------------------------------------------------- quotation marks
+
+
+def _mark_spans(view: DocView, lex: AttributionLexicon) -> dict[int, int]:
+    """Opening-mark token → closing-mark token, pairs within one paragraph."""
+    spans: dict[int, int] = {}
+    stack: list[tuple[int, str]] = []
+    para = -1
+    for i, tok in enumerate(view.tokens):
+        if view.para[i] != para:
+            stack, para = [], view.para[i]
+        ch = tok.text
+        if tok.kind != "punct" or not (ch in lex.marks or ch in lex.marks.values()):
+            continue
+        if stack and ch == stack[-1][1]:
+            o = stack.pop()[0]
+            if i - o <= _MAX_QUOTE_TOKENS:
+                spans[o] = i
+        elif ch in lex.marks:
+            stack.append((i, lex.marks[ch]))
+    return spans
+
+
+def _words_between(view: DocView, i: int, j: int) -> int:
+    return sum(1 for k in range(i, j) if view.tokens[k].kind in ("word", "number", "latin"))
+
+
+# ----------------------------------------------------------------------------- extraction
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int  # global token range of the quotation's words
+    end: int
+    kind: str
+    cue: _Cue
+    speaker: Entity | None
+    speaker_text: str
+
+
+def extract_quotes(doc: Doc, lex: AttributionLexicon | None = None) -> list[Quote]:
+    """Every attributed quotation of a processed doc (sentences and mentions set)."""
+    lex = lex or load_attribution()
+    view = DocView.of(doc)
+    spans = _mark_spans(view, lex)
+    closes = {c: o for o, c in spans.items()}
+    quoted = {k for o, c in spans.items() if _words_between(view, o, c) >= _MIN_DIRECT_WORDS for k in range(o, c)}
+    found: list[_Found] = []
+    for cue in _cues(view, lex):
+        if cue.start in quoted:
+            continue  # words reported inside a quotation belong to it
+        q = _according(doc.text, view, lex, cue, spans, closes, found) if cue.kind == "according" else \
+            _reported(doc.text, view, lex, cue, spans, closes, found)
+        if q is not None and q.end > q.start and (q.speaker is not None or q.speaker_text):
+            if not any(f.start == q.start and f.end == q.end for f in found):
+                found.append(q)
+    return [_as_quote(doc, view, q) for q in found]
+
+
+def _as_quote(doc: Doc, view: DocView, q: _Found) -> Quote:
+    start, end = view.tokens[q.start].start, view.tokens[q.end - 1].end
+    verb = view.text(doc.text, q.cue.start, q.cue.end)
+    return Quote(doc_id=doc.article.id, sentence=view.sent[q.start], text=doc.text[start:end], start=start, end=end,
+                 kind=q.kind, verb=verb, speaker=q.speaker, speaker_text=q.speaker_text)
+
+
+def _reported(text: str, view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[int, int],
+              closes: dict[int, int], found: list[_Found]) -> _Found | None:
+    """The quotation a reporting verb introduces (after it) or closes (before it), with its speaker."""
+    subject = source_after(view, text, lex, cue.end) if cue.kind != "participle" else None
+    content = _complement(view, lex, cue, spans, subject.end if subject else cue.end)
+    if content is None:
+        content = _marks_before(view, cue, closes)
+    if content is None:
+        return None
+    start, end, kind = content
+    speaker = _relayed(view, text, lex, cue, start) if cue.kind == "relay" else None
+    if speaker is None and subject is not None:
+        speaker = subject
+    if speaker is None:
+        speaker = _implicit_speaker(view, text, lex, cue, found)
+    if speaker is None:
+        return None
+    return _Found(start, end, kind, cue, speaker.entity, speaker.text)
+
+
+def _complement(view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[int, int],
+                j: int) -> tuple[int, int, str] | None:
+    """The quotation after a verb: marks after the verb/subject/colon/complementizer, or the
+    clause after a complementizer; None when another clause starts first."""
+    prev_ok = True  # may a quotation in marks start here (right after the verb, subject, ":" or "،")
+    words = 0
+    while j < len(view.tokens) and view.same_sentence(j, cue.start) and words <= _SCAN_WORDS:
+        tok = view.tokens[j]
+        if tok.text in spans and prev_ok and _words_between(view, j, spans[tok.text and j]) >= _MIN_DIRECT_WORDS:
+            return j + 1, spans[j], "direct"
+        if tok.kind == "punct":
+            if tok.text in _SENTENCE_END:
+                return None
+            if tok.text == ":":
+                return _after_colon(view, spans, j + 1, cue)
+            prev_ok = tok.text in _COMMAS or tok.text in spans
+            if tok.text in spans:  # a name in marks («داعش»): go past it
+                j = spans[j] + 1
+                continue
+            j += 1
+            continue
+        if n := _complementizer(view, lex, j):
+            return _after_complementizer(view, lex, spans, j + n, cue)
+        if _bare(view.keys[j]) in lex.quote_nouns or view.keys[j] in lex.quote_nouns:
+            return _after_colon(view, spans, _past_complementizer(view, lex, j + 1), cue)
+        if j > cue.end and (_speech_cue(view, lex, j) or match_phrase(view.keys, j, lex.stop_scan, lex.max_len)):
+            return None
+        prev_ok = j < cue.end + 1
+        words += 1
+        j += 1
+    return None
+
+
+def _past_complementizer(view: DocView, lex: AttributionLexicon, j: int) -> int:
+    if j < len(view.tokens) and view.tokens[j].text == ":":
+        return j + 1
+    return j + (_complementizer(view, lex, j) if j < len(view.tokens) else 0)
+
+
+def _after_colon(view: DocView, spans: dict[int, int], j: int, cue: _Cue) -> tuple[int, int, str] | None:
+    """After "قال:" (or قوله): words in marks, else the rest of the sentence as said."""
+    if j < len(view.tokens) and j in spans:
+        return j + 1, spans[j], "direct"
+    end = _sentence_end(view, cue.start)
+    return (j, end, "direct") if _words_between(view, j, end) >= _MIN_DIRECT_WORDS else None
+
+
+def _after_complementizer(view: DocView, lex: AttributionLexicon, spans: dict[int, int], j: int,
+                          cue: _Cue) -> tuple[int, int, str] | None:
+    """After إن/أن: a quotation in marks when the clause is one (قال إنه «…»), else the clause."""
+    if j < len(view.tokens) and j in spans and _words_between(view, j, spans[j]) >= _MIN_DIRECT_WORDS:
+        return j + 1, spans[j], "direct"
+    end = _clause_end(view, lex, j, cue)
+    return (j, end, "indirect") if end > j else None
+
+
+def _sentence_end(view: DocView, i: int) -> int:
+    """Global index after the sentence's last token that is not final punctuation."""
+    end = view.sent_bounds[view.sent[i]][1]
+    while end > i and view.tokens[end - 1].kind == "punct" and view.tokens[end - 1].text not in "»”\")":
+        end -= 1
+    return end
+
+
+def _clause_end(view: DocView, lex: AttributionLexicon, j: int, cue: _Cue) -> int:
+    """End of an indirect quotation: the sentence's end, or where the next reporting cue or a
+    contrast (غير أن، بينما) begins a new clause."""
+    end = _sentence_end(view, cue.start)
+    k = j + 1
+    while k < end:
+        after_comma = view.tokens[k - 1].text in _COMMAS
+        if view.tokens[k].kind == "word" and (
+                match_phrase(view.keys, k, lex.quote_enders, lex.max_len)
+                or (after_comma and (_speech_cue(view, lex, k) or match_phrase(view.keys, k, lex.according_to,
+                                                                                lex.max_len)))):
+            end = k
+            break
+        k += 1
+    while end > j and view.tokens[end - 1].kind == "punct" and view.tokens[end - 1].text not in "»”\")":
+        end -= 1
+    return end
+
+
+def _marks_before(view: DocView, cue: _Cue, closes: dict[int, int]) -> tuple[int, int, str] | None:
+    """«…»، قال X: a quotation in marks closing right before the verb (a comma or و between)."""
+    k = cue.start - 1
+    while k >= 0 and k > cue.start - 3 and view.tokens[k].text in _COMMAS:
+        k -= 1
+    if k in closes and _words_between(view, closes[k], k) >= _MIN_DIRECT_WORDS:
+        return closes[k] + 1, k, "direct"
+    return None
+
+
+def _relayed(view: DocView, text: str, lex: AttributionLexicon, cue: _Cue, content_start: int) -> Source | None:
+    """نقلت وكالة … عن X: the actor after عن, before the quotation."""
+    for j in range(cue.end, content_start):
+        if view.tokens[j].kind == "word" and view.keys[j] in lex.relay_from:
+            src = source_after(view, text, lex, j + 1)
+            if src is not None:
+                return src
+    return None
+
+
+def _implicit_speaker(view: DocView, text: str, lex: AttributionLexicon, cue: _Cue,
+                      found: Sequence[_Found]) -> Source | None:
+    """The speaker when none is named after the verb: the subject just before it (X قال),
+    the previous speaker (وأضاف، مضيفا), or the subject opening the sentence (ورفض X …، وقال)."""
+    before = _subject_before(view, lex, cue.start)
+    if before is not None:
+        return before
+    conjoined = view.keys[cue.start][:1] in ("و", "ف") and len(view.keys[cue.start]) > 3
+    if cue.kind not in ("continues", "participle") and not conjoined:
+        return None
+    sent, para = view.sent[cue.start], view.para[cue.start]
+    earlier = [f for f in found if f.cue.start < cue.start]
+    same = [f for f in earlier if view.sent[f.cue.start] == sent]
+    if same:
+        return _source_of(same[-1])
+    if cue.kind == "participle" or cue.start > view.sent_bounds[sent][0]:
+        opener = _sentence_subject(view, text, sent, cue.start)
+        if opener is not None:
+            return opener
+    in_para = [f for f in earlier if view.para[f.cue.start] == para]
+    if in_para:
+        return _source_of(in_para[-1])
+    return _source_of(earlier[-1]) if earlier else None
+
+
+def _source_of(f: _Found) -> Source:
+    return Source(f.speaker, f.speaker_text, f.start)
+
+
+def _subject_before(view: DocView, lex: AttributionLexicon, v: int) -> Source | None:
+    """فإن أشتون كارتر قال، وكانت الوزارة، قد أعلنت: an actor ending right before the verb."""
+    k = v
+    while k > 0 and view.same_sentence(k - 1, v):
+        if match_phrase(view.keys, k - 1, lex.before_verb_gap, lex.max_len, clitics=True) or \
+                view.tokens[k - 1].text in _COMMAS:
+            k -= 1
+            continue
+        break
+    for start, (end, m) in view.actors.items():
+        if end == k and view.same_sentence(start, v):
+            return Source(m.entity, m.entity.text, end)
+    return None
+
+
+def _sentence_subject(view: DocView, text: str, sent: int, before: int) -> Source | None:
+    """ورفض X …، وقال: the actor right after the sentence's first verb (within its first words)."""
+    first = view.sent_bounds[sent][0]
+    for start in range(first, min(first + 3, before)):
+        if start in view.actors and not _prepositional(view, start):
+            end, m = view.actors[start]
+            return Source(m.entity, m.entity.text, end)
+    return None
+
+
+def _according(text: str, view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[int, int],
+               closes: dict[int, int], found: list[_Found]) -> _Found | None:
+    """وبحسب X، …  (content after the source) or …، بحسب X (content before the cue)."""
+    src = source_after(view, text, lex, cue.end)
+    if src is None:
+        return None
+    first = view.sent_bounds[view.sent[cue.start]][0]
+    lead = all(view.tokens[k].kind == "punct" or view.keys[k] in ("و", "ف") for k in range(first, cue.start))
+    if lead:
+        j = src.end
+        while j < len(view.tokens) and view.tokens[j].text in _COMMAS:
+            j += 1
+        if j in spans:
+            return _Found(j + 1, spans[j], "direct", cue, src.entity, src.text)
+        end = _clause_end(view, lex, j, cue)
+        if _words_between(view, j, end) < _MIN_DIRECT_WORDS:
+            return None
+        return _Found(j, end, "indirect", cue, src.entity, src.text)
+    marks = _marks_before(view, cue, closes)
+    if marks is not None:
+        return _Found(marks[0], marks[1], "direct", cue, src.entity, src.text)
+    return _content_before(view, lex, cue, first, src, found)
+
+
+def _content_before(view: DocView, lex: AttributionLexicon, cue: _Cue, first: int, src: Source,
+                    found: Sequence[_Found]) -> _Found | None:
+    """…، وفقا لـX: the clause before the cue, unless a reporting verb already covers it."""
+    start = first
+    while start < cue.start and (view.tokens[start].kind == "punct" or _complementizer(view, lex, start)
+                                 or (view.keys[start][:1] == "و" and _complementizer_key(lex, view.keys[start][1:]))):
+        start += 1
+    end = cue.start
+    while end > start and view.tokens[end - 1].kind == "punct":
+        end -= 1
+    if _words_between(view, start, end) < _MIN_DIRECT_WORDS:
+        return None
+    if any(f.start < end and start < f.end for f in found):
+        return None
+    if any(_speech_cue(view, lex, k) for k in range(start, end)):
+        return None
+    return _Found(start, end, "indirect", cue, src.entity, src.text)
+
+
+def _complementizer_key(lex: AttributionLexicon, k: str) -> bool:
+    return (k,) in lex.complementizers or any(k.endswith(s) and (k[: -len(s)],) in lex.complementizers
+                                              for s in lex.pronoun_suffixes)
+
+
+def speakers(quotes: Iterable[Quote]) -> list[str]:
+    """Codes of the coded speakers (for logs and reports)."""
+    return [q.speaker.code for q in quotes if q.speaker is not None]
