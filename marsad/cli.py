@@ -119,7 +119,9 @@ def _echo_changes(changes: list) -> None:
 @click.option("-o", "--output", default="-", show_default=True, help="Events JSONL file ('-' = stdout).")
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Your own actor file (same format as the built-in ones); repeatable.")
-def extract_cmd(inputs: tuple[str, ...], output: str, actor_files: tuple[str, ...]) -> None:
+@click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False),
+              help="Sidecar of article metadata (JSONL/CSV with id, published, title, url, outlet).")
+def extract_cmd(inputs: tuple[str, ...], output: str, actor_files: tuple[str, ...], meta_file: str | None) -> None:
     """Extract PLOVER events from articles (JSONL, '-' for stdin, or any input `read` takes).
 
     Writes one event per line as specified in shared/eval/README.md.
@@ -128,13 +130,22 @@ def extract_cmd(inputs: tuple[str, ...], output: str, actor_files: tuple[str, ..
     skipped: list[Skipped] = []
     n_docs = n_events = 0
     with _out(output) as out:
-        for doc in marsad.process_all(marsad.read(inputs, skipped), skipped):
+        for doc in marsad.process_all(_with_meta(marsad.read(inputs, skipped), meta_file), skipped):
             n_docs += 1
             for event in doc.events:
                 n_events += 1
                 out.write(json.dumps(event.as_dict(), ensure_ascii=False) + "\n")
     log.info("%d events from %d articles", n_events, n_docs)
     _finish(skipped)
+
+
+def _with_meta(articles, meta_file: str | None):
+    """Articles completed from a metadata sidecar (``--meta``), or as they are."""
+    if not meta_file:
+        return articles
+    from marsad.ingest.metadata import load_metadata, with_metadata
+
+    return with_metadata(articles, load_metadata(meta_file))
 
 
 @cli.command("actors")
@@ -259,7 +270,8 @@ def timeline_cmd(db: str, actor: str | None, recipient: str | None, context: str
     click.echo(f"({len(rows)} events)", err=True)
 
 
-_DATE_SOURCE = {"text": "from the text", "published": "publication date", "header": "page header date, unsure",
+_DATE_SOURCE = {"text": "from the text", "text-header": "relative to an unsure header date",
+                "published": "publication date", "header": "page header date, unsure",
                 "none": "undated"}
 
 

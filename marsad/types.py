@@ -289,7 +289,7 @@ class Event:
     event_scale: float | None
     location: dict[str, Any] | None = None
     date_precision: str | None = None
-    date_source: str = "none"  # text | published | header | none
+    date_source: str = "none"  # text | text-header (relative to an unsure header date) | published | header | none
     rule: str = ""  # trigger entry and argument rules that produced the event
     sentence: int = 0
     trigger_start: int = 0  # offsets of the trigger in the cleaned text

@@ -411,3 +411,32 @@ def test_postgres_without_psycopg_says_how_to_install(monkeypatch: pytest.Monkey
 def test_unknown_table_is_refused(tmp_path: Path) -> None:
     with open_store(tmp_path / "t.db") as store, pytest.raises(StoreError, match="unknown table"):
         store.count("articles; DROP TABLE articles")
+
+
+def test_search_ignores_clitics_and_spelling_variants(db_url: str) -> None:
+    from marsad.pipeline import process
+    from marsad.types import Article
+
+    texts = {"a": "التقى وزير الخارجية بنظيره في واشنطن لبحث الإرهاب.",
+             "b": "وقالت والولايات المتحدة إنها ستدعم الجهود.",
+             "c": "أعلنت الأمم المتحدة أن للإرهاب أسبابا كثيرة."}
+    with open_store(db_url) as store:
+        store.save_docs([process(Article(id=k, text=v)) for k, v in texts.items()])
+        assert {h["article_id"] for h in store.search("الإرهاب")} == {"a", "c"}
+        assert {h["article_id"] for h in store.search("الولايات")} == {"b"}
+        assert {h["article_id"] for h in store.search("إرهاب واشنطن")} == {"a"}
+        assert store.search('"; DROP TABLE sentences; --') == []
+
+
+def test_version_2_database_gets_search_forms_on_upgrade(db_url: str, tmp_path: Path) -> None:
+    with open_store(db_url, migrate=False) as store:
+        store.migrate(2)
+    with open_store(db_url, migrate=False) as store:
+        with store._transaction():
+            store._execute("INSERT INTO articles (id, content_hash, published_source, raw_text, clean_text,"
+                           " ingested_at) VALUES ('old', 'h', 'none', 'x', 'x', '2024-01-01')")
+            store._execute("INSERT INTO sentences (article_id, idx, paragraph, start_char, end_char, text)"
+                           " VALUES ('old', 0, 0, 0, 20, 'وبالإرهاب يقصدون كل شيء')")
+    with open_store(db_url) as store:
+        assert store.schema_version() == base.LATEST
+        assert [h["article_id"] for h in store.search("الإرهاب")] == ["old"]

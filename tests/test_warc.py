@@ -115,7 +115,7 @@ def test_truncated_crawl_keeps_the_pages_read_and_reports_the_file(tmp_path: Pat
 
 def test_garbage_with_a_warc_name_is_reported(tmp_path: Path) -> None:
     (tmp_path / "bad.warc.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
-    (tmp_path / "bad.warc").write_bytes(b"this is not an archive\r\n\r\n")
+    (tmp_path / "bad.warc").write_bytes(b"<html>not-an-archive</html>\n")
     items = list(read_path(tmp_path / "bad.warc.gz")) + list(read_path(tmp_path / "bad.warc"))
     assert len(items) == 2 and all(isinstance(i, Skipped) for i in items)
     assert "corrupt gzip" in items[0].reason and "not a readable WARC/ARC file" in items[1].reason
@@ -127,3 +127,18 @@ def test_folder_with_a_crawl_and_a_stream_read_the_same(tmp_path: Path) -> None:
     with crawl.open("rb") as handle:
         from_stream = [i for i in read_stream(handle, str(crawl)) if isinstance(i, Article)]
     assert [a.id for a in from_folder] == [a.id for a in from_stream] and len(from_folder) == 2
+
+
+def arc_record(url: str, content_type: str, payload: bytes) -> bytes:
+    """One ARC (v1) record: a header line, then exactly ``len(payload)`` bytes."""
+    return f"{url} 127.0.0.1 20240305083000 {content_type} {len(payload)}\n".encode() + payload + b"\n"
+
+
+def test_arc_files_are_read_like_warc(tmp_path: Path) -> None:
+    info = arc_record("filedesc://old.arc", "text/plain",
+                      b"1 0 marsad-tests\nURL IP-address Archive-date Content-type Archive-length\n")
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + page("خبر", ARABIC)
+    (tmp_path / "old.arc").write_bytes(info + arc_record("http://news.example/ar/9", "text/html", http))
+    articles, skipped = _read(tmp_path / "old.arc")
+    assert not skipped and [a.url for a in articles] == ["http://news.example/ar/9"]
+    assert articles[0].meta["crawl_date"] == CRAWLED

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["key", "phrase_key", "candidates", "verb_candidates", "strip_suffix", "is_arabic_letter", "arabic_share"]
+__all__ = ["key", "phrase_key", "candidates", "search_forms", "search_query_key", "verb_candidates", "strip_suffix", "is_arabic_letter", "arabic_share"]
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _FOLD = str.maketrans(
@@ -75,6 +75,25 @@ def candidates(word_key: str, min_len: int = 2) -> tuple[str, ...]:
             out.append("ال" + rest)
         out.append(rest)
     return tuple(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=200_000)
+def search_forms(word: str) -> tuple[str, ...]:
+    """Keys a word is indexed under for full-text search: its key, the key without
+    proclitics, and those without the article (والولايات → والولايات، الولايات، ولايات).
+
+    A query word is looked up by ``search_query_key``, which is always among the forms
+    of every spelling of it, so "الولايات" finds والولايات, بالولايات and للولايات.
+    """
+    forms = list(candidates(key(word), min_len=3))
+    forms += [f[2:] for f in forms if f.startswith("ال") and len(f) >= 5]
+    return tuple(dict.fromkeys(forms))
+
+
+def search_query_key(word: str) -> str:
+    """The form a query word is searched under (its key, without the article)."""
+    k = key(word)
+    return k[2:] if k.startswith("ال") and len(k) >= 5 else k
 
 
 _VERB_PROCLITICS = ("وس", "فس", "ول", "فل", "و", "ف", "س", "ل")

@@ -394,7 +394,9 @@ def _date_for(doc: Doc, sentence: Sentence, hit: TriggerHit,
     if usable:
         t = sentence.tokens[hit.start].start - sentence.start
         d = min(usable, key=lambda d: abs(d.start - t))
-        return d.value, d.text, d.precision, "text"
+        # "16 يونيو الماضي" read against a page's header date is only as sure as that date
+        source = "text-header" if d.relative and doc.published_source == "header" else "text"
+        return d.value, d.text, d.precision, source
     if doc.published:
         return doc.published, None, "day", "published" if doc.published_source != "header" else "header"
     return None, None, None, "none"

@@ -21,10 +21,10 @@ sentences comes out whole. The cue words live in ``data/events/attribution.yaml`
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeGuard
 
 from marsad.analyse.normalize import candidates, phrase_key, verb_candidates
 from marsad.errors import DataFileError
@@ -32,7 +32,7 @@ from marsad.events.modality import cues
 from marsad.lexicons import data_path, load_yaml
 from marsad.types import Doc, Entity, Mention, Quote, Token
 
-__all__ = ["extract_quotes", "load_attribution", "AttributionLexicon", "DocView", "Source", "source_after"]
+__all__ = ["extract_quotes", "load_attribution", "AttributionLexicon", "DocView", "Source", "source_after", "match_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ _WORD_LISTS = ("continues", "participles", "relay", "relay_from", "according_to"
 _SCAN_WORDS = 22  # words after a verb in which its complement must start
 _SUBJECT_WORDS = 4  # words kept as the text of an uncoded speaker (التقرير، مصادر مطلعة)
 _MIN_DIRECT_WORDS = 3  # fewer words in marks are a name or a scare quote («داعش»), not a quotation
+_LONG_QUOTE_WORDS = 6  # so many words in marks after a verb are its quotation wherever they start
 _MAX_QUOTE_TOKENS = 600
 _SENTENCE_END = frozenset(".!?؟…")
 _COMMAS = frozenset("،,؛;")
@@ -194,6 +195,7 @@ class Source:
     entity: Entity | None
     text: str
     end: int  # global token index after the source's words
+    start: int = -1  # global token index of its first word (-1: inherited from another quotation)
 
 
 def source_after(view: DocView, doc_text: str, lex: AttributionLexicon, i: int, *,
@@ -206,20 +208,30 @@ def source_after(view: DocView, doc_text: str, lex: AttributionLexicon, i: int, 
         return None
     if i in view.actors and not _prepositional(view, i):
         end, m = view.actors[i]
-        return Source(m.entity, m.entity.text or view.text(doc_text, i, end), end)
+        return Source(m.entity, view.text(doc_text, i, end), end, i)
     if i in view.modifiers:  # تقديرات روسية: the nisba right after an estimate noun
         end, m = view.modifiers[i]
-        return Source(m.entity, view.text(doc_text, i, end), end)
+        return Source(m.entity, view.text(doc_text, i, end), end, i)
     if not _subject_word(view, lex, i):
         return None
     end = _phrase_end(view, lex, i)
-    entity = next((view.modifiers[j][1].entity for j in range(i + 1, min(end + 1, i + 2)) if j in view.modifiers
-                   and _bare(view.keys[i]) in lex.source_nouns), None)
+    for k in range(i + 1, min(end, i + 3)):  # الجنرال رئيس هيئة الأركان …: a title before the coded words
+        if k in view.actors and not _prepositional(view, k):
+            end, m = view.actors[k]
+            return Source(m.entity, view.text(doc_text, i, end), end, i)
+    entity = None
+    if end < len(view.tokens) and end in view.modifiers and _source_noun(lex, view.keys[end - 1]):
+        end, m = view.modifiers[end]  # مصادر أمريكية، مسؤول روسي: the nisba codes the source
+        entity = m.entity
+    elif i + 1 in view.modifiers and _source_noun(lex, view.keys[i]):
+        entity = view.modifiers[i + 1][1].entity
     if need_entity and entity is None:
         return None
-    if entity is not None:
-        end = max(end, view.modifiers[i + 1][0])
-    return Source(entity, view.text(doc_text, i, end), end)
+    return Source(entity, view.text(doc_text, i, end), end, i)
+
+
+def _source_noun(lex: AttributionLexicon, word_key: str) -> bool:
+    return any(_bare(c) in lex.source_nouns or _bare(c) in lex.estimate for c in candidates(word_key))
 
 
 def _skip(view: DocView, lex: AttributionLexicon, i: int) -> int:
@@ -239,8 +251,8 @@ def _skip(view: DocView, lex: AttributionLexicon, i: int) -> int:
 
 def _prepositional(view: DocView, i: int) -> bool:
     """لروسيا، بواشنطن: a mention carrying ل or ب is an object or a place, not a speaker."""
-    written, name = view.tokens[i].key, view.actors[i][1].entity.text
-    return written[:1] in ("ل", "ب") and not phrase_key(name).startswith(written[:1])
+    first, name = view.tokens[i], view.actors[i][1].entity.text
+    return first.key[:1] in ("ل", "ب") and first.text != name[: len(first.text)]
 
 
 def _bare(word_key: str) -> str:
@@ -252,7 +264,7 @@ def _subject_word(view: DocView, lex: AttributionLexicon, i: int) -> bool:
     if view.tokens[i].kind != "word" or match_phrase(view.keys, i, lex.not_subject, lex.max_len, clitics=False):
         return False
     k = view.keys[i]
-    return k.startswith("ال") or any(c in lex.source_nouns for c in candidates(k))
+    return k.startswith("ال") or _source_noun(lex, k)
 
 
 def _phrase_end(view: DocView, lex: AttributionLexicon, i: int) -> int:
@@ -317,23 +329,34 @@ def _complementizer(view: DocView, lex: AttributionLexicon, i: int) -> int:
 
 
 def _mark_spans(view: DocView, lex: AttributionLexicon) -> dict[int, int]:
-    """Opening-mark token → closing-mark token, pairs within one paragraph."""
+    """Opening-mark token → closing-mark token, pairs within one paragraph.
+
+    A mark that both opens and closes (") opens only when a word follows it at once: a
+    stray closing mark (القاعدة". وأكد …) would otherwise pair with the next quotation's
+    opening and swallow the text between them."""
     spans: dict[int, int] = {}
     stack: list[tuple[int, str]] = []
     para = -1
+    closers = set(lex.marks.values())
     for i, tok in enumerate(view.tokens):
         if view.para[i] != para:
             stack, para = [], view.para[i]
         ch = tok.text
-        if tok.kind != "punct" or not (ch in lex.marks or ch in lex.marks.values()):
+        if tok.kind != "punct" or not (ch in lex.marks or ch in closers):
             continue
         if stack and ch == stack[-1][1]:
             o = stack.pop()[0]
             if i - o <= _MAX_QUOTE_TOKENS:
                 spans[o] = i
-        elif ch in lex.marks:
+        elif ch in lex.marks and (lex.marks[ch] != ch or _opens(view, i)):
             stack.append((i, lex.marks[ch]))
     return spans
+
+
+def _opens(view: DocView, i: int) -> bool:
+    nxt = i + 1
+    return (nxt < len(view.tokens) and view.tokens[nxt].start == view.tokens[i].end
+            and view.tokens[nxt].kind != "punct" and view.para[nxt] == view.para[i])
 
 
 def _words_between(view: DocView, i: int, j: int) -> int:
@@ -366,10 +389,15 @@ def extract_quotes(doc: Doc, lex: AttributionLexicon | None = None) -> list[Quot
             continue  # words reported inside a quotation belong to it
         q = _according(doc.text, view, lex, cue, spans, closes, found) if cue.kind == "according" else \
             _reported(doc.text, view, lex, cue, spans, closes, found)
-        if q is not None and q.end > q.start and (q.speaker is not None or q.speaker_text):
-            if not any(f.start == q.start and f.end == q.end for f in found):
-                found.append(q)
+        if _usable(q, found):
+            found.append(q)
     return [_as_quote(doc, view, q) for q in found]
+
+
+def _usable(q: _Found | None, found: Sequence[_Found]) -> TypeGuard[_Found]:
+    """A quotation with words and someone to say them, not found already through another cue."""
+    return (q is not None and q.end > q.start and (q.speaker is not None or bool(q.speaker_text))
+            and not any(f.start == q.start and f.end == q.end for f in found))
 
 
 def _as_quote(doc: Doc, view: DocView, q: _Found) -> Quote:
@@ -391,7 +419,7 @@ def _reported(text: str, view: DocView, lex: AttributionLexicon, cue: _Cue, span
     start, end, kind = content
     speaker = _relayed(view, text, lex, cue, start) if cue.kind == "relay" else None
     if speaker is None and subject is not None:
-        speaker = subject
+        speaker = _coded(view, text, subject, start)
     if speaker is None:
         speaker = _implicit_speaker(view, text, lex, cue, found)
     if speaker is None:
@@ -407,26 +435,27 @@ def _complement(view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[i
     words = 0
     while j < len(view.tokens) and view.same_sentence(j, cue.start) and words <= _SCAN_WORDS:
         tok = view.tokens[j]
-        if tok.text in spans and prev_ok and _words_between(view, j, spans[tok.text and j]) >= _MIN_DIRECT_WORDS:
-            return j + 1, spans[j], "direct"
+        if j in spans:
+            size = _words_between(view, j, spans[j])
+            if (prev_ok and size >= _MIN_DIRECT_WORDS) or size >= _LONG_QUOTE_WORDS:
+                return j + 1, spans[j], "direct"
+            j, prev_ok = spans[j] + 1, False  # a name in marks («داعش»): go past it
+            continue
         if tok.kind == "punct":
             if tok.text in _SENTENCE_END:
                 return None
             if tok.text == ":":
                 return _after_colon(view, spans, j + 1, cue)
-            prev_ok = tok.text in _COMMAS or tok.text in spans
-            if tok.text in spans:  # a name in marks («داعش»): go past it
-                j = spans[j] + 1
-                continue
+            prev_ok = tok.text in _COMMAS
             j += 1
             continue
         if n := _complementizer(view, lex, j):
             return _after_complementizer(view, lex, spans, j + n, cue)
-        if _bare(view.keys[j]) in lex.quote_nouns or view.keys[j] in lex.quote_nouns:
+        if any(_bare(c) in lex.quote_nouns for c in candidates(view.keys[j])):
             return _after_colon(view, spans, _past_complementizer(view, lex, j + 1), cue)
-        if j > cue.end and (_speech_cue(view, lex, j) or match_phrase(view.keys, j, lex.stop_scan, lex.max_len)):
+        if j >= cue.end and (_speech_cue(view, lex, j) or match_phrase(view.keys, j, lex.stop_scan, lex.max_len)):
             return None
-        prev_ok = j < cue.end + 1
+        prev_ok = False
         words += 1
         j += 1
     return None
@@ -492,6 +521,20 @@ def _marks_before(view: DocView, cue: _Cue, closes: dict[int, int]) -> tuple[int
     return None
 
 
+def _coded(view: DocView, text: str, subject: Source, limit: int) -> Source:
+    """المسؤول الصحفي في البيت الأبيض جوش إرنست: when the first words name no country, a
+    coded actor later in the same phrase (no comma between) names the speaker better."""
+    if subject.entity is not None and subject.entity.code:
+        return subject
+    j = subject.end
+    while j < min(limit, subject.end + _SUBJECT_WORDS + 2) and view.tokens[j].text not in _COMMAS:
+        if j in view.actors and view.actors[j][1].entity.code and not _prepositional(view, j):
+            end, m = view.actors[j]
+            return Source(m.entity, view.text(text, subject.start, end), end, subject.start)
+        j += 1
+    return subject
+
+
 def _relayed(view: DocView, text: str, lex: AttributionLexicon, cue: _Cue, content_start: int) -> Source | None:
     """نقلت وكالة … عن X: the actor after عن, before the quotation."""
     for j in range(cue.end, content_start):
@@ -506,15 +549,16 @@ def _implicit_speaker(view: DocView, text: str, lex: AttributionLexicon, cue: _C
                       found: Sequence[_Found]) -> Source | None:
     """The speaker when none is named after the verb: the subject just before it (X قال),
     the previous speaker (وأضاف، مضيفا), or the subject opening the sentence (ورفض X …، وقال)."""
-    before = _subject_before(view, lex, cue.start)
+    conjoined = view.keys[cue.start][:1] in ("و", "ف") and len(view.keys[cue.start]) > 3
+    before = None if conjoined else _subject_before(view, text, lex, cue.start)
     if before is not None:
         return before
-    conjoined = view.keys[cue.start][:1] in ("و", "ف") and len(view.keys[cue.start]) > 3
     if cue.kind not in ("continues", "participle") and not conjoined:
         return None
     sent, para = view.sent[cue.start], view.para[cue.start]
     earlier = [f for f in found if f.cue.start < cue.start]
-    same = [f for f in earlier if view.sent[f.cue.start] == sent]
+    same = [f for f in earlier if view.sent[f.cue.start] == sent  # the main verb's, not one reported inside
+            and not any(g.start <= f.cue.start < g.end for g in earlier)]
     if same:
         return _source_of(same[-1])
     if cue.kind == "participle" or cue.start > view.sent_bounds[sent][0]:
@@ -531,7 +575,7 @@ def _source_of(f: _Found) -> Source:
     return Source(f.speaker, f.speaker_text, f.start)
 
 
-def _subject_before(view: DocView, lex: AttributionLexicon, v: int) -> Source | None:
+def _subject_before(view: DocView, text: str, lex: AttributionLexicon, v: int) -> Source | None:
     """فإن أشتون كارتر قال، وكانت الوزارة، قد أعلنت: an actor ending right before the verb."""
     k = v
     while k > 0 and view.same_sentence(k - 1, v):
@@ -541,8 +585,8 @@ def _subject_before(view: DocView, lex: AttributionLexicon, v: int) -> Source | 
             continue
         break
     for start, (end, m) in view.actors.items():
-        if end == k and view.same_sentence(start, v):
-            return Source(m.entity, m.entity.text, end)
+        if end == k and view.same_sentence(start, v) and not _prepositional(view, start):
+            return Source(m.entity, view.text(text, start, end), end, start)
     return None
 
 
@@ -552,7 +596,7 @@ def _sentence_subject(view: DocView, text: str, sent: int, before: int) -> Sourc
     for start in range(first, min(first + 3, before)):
         if start in view.actors and not _prepositional(view, start):
             end, m = view.actors[start]
-            return Source(m.entity, m.entity.text, end)
+            return Source(m.entity, view.text(text, start, end), end, start)
     return None
 
 
@@ -602,8 +646,3 @@ def _content_before(view: DocView, lex: AttributionLexicon, cue: _Cue, first: in
 def _complementizer_key(lex: AttributionLexicon, k: str) -> bool:
     return (k,) in lex.complementizers or any(k.endswith(s) and (k[: -len(s)],) in lex.complementizers
                                               for s in lex.pronoun_suffixes)
-
-
-def speakers(quotes: Iterable[Quote]) -> list[str]:
-    """Codes of the coded speakers (for logs and reports)."""
-    return [q.speaker.code for q in quotes if q.speaker is not None]

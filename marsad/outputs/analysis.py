@@ -33,6 +33,7 @@ QUADS = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "materia
 
 # How sure a date is, by where it came from (shown next to every date).
 DATE_CERTAINTY = {"text": "stated in the text", "published": "publication date", "given": "publication date",
+                  "text-header": "read relative to the page header date (unreliable)",
                   "header": "page header date (unreliable)", "none": "undated"}
 
 _FREQ = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}

@@ -24,10 +24,12 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from marsad.analyse.normalize import search_forms
+from marsad.analyse.tokens import tokenize
 from marsad.errors import MarsadError
 from marsad.store.linking import group_events, groups_of_article, link_duplicates, recount_groups
 from marsad.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_DDL, TABLES
-from marsad.types import Doc, Entity, Event, Skipped
+from marsad.types import Doc, Entity, Event, Skipped, Token
 
 __all__ = ["Store", "StoreError", "content_hash", "EventFilter"]
 
@@ -66,7 +68,7 @@ def _unjson(value: Any) -> Any:
 
 _ARTICLE_COLS = ("id", "content_hash", "source", "url", "outlet", "title", "published", "published_source",
                  "header_date", "dateline", "raw_text", "clean_text", "meta", "run_id", "ingested_at")
-_SENTENCE_COLS = ("article_id", "idx", "paragraph", "start_char", "end_char", "text")
+_SENTENCE_COLS = ("article_id", "idx", "paragraph", "start_char", "end_char", "text", "search_text")
 _MENTION_COLS = ("article_id", "sentence", "start_char", "end_char", "code", "sector", "name", "text", "wikidata",
                  "rule", "role", "ambiguous", "backed_by")
 _EVENT_COLS = ("id", "article_id", "sentence", "event_type", "quad_code", "event_scale", "mode", "context", "aux",
@@ -111,7 +113,26 @@ def _article_row(doc: Doc, digest: str, run_id: int | None) -> tuple:
 
 
 def _sentence_rows(doc: Doc) -> list[tuple]:
-    return [(doc.article.id, s.index, s.paragraph, s.start, s.end, s.text) for s in doc.sentences]
+    return [(doc.article.id, s.index, s.paragraph, s.start, s.end, s.text, search_text(s.tokens))
+            for s in doc.sentences]
+
+
+def search_text(tokens: Sequence[Token]) -> str:
+    """What a sentence is indexed under: every word's folded forms (see ``search_forms``)."""
+    return " ".join(f for t in tokens if t.kind != "punct" for f in search_forms(t.text))
+
+
+def fill_search_text(store: Store, batch: int = 2000) -> None:
+    """Compute ``search_text`` for sentences stored before it existed (schema version 3)."""
+    last = 0
+    while True:
+        rows = store._execute("SELECT id, text FROM sentences WHERE id > ? ORDER BY id LIMIT ?",
+                              (last, batch)).fetchall()
+        if not rows:
+            return
+        store._executemany("UPDATE sentences SET search_text = ? WHERE id = ?",
+                           [(search_text(tokenize(text)), sid) for sid, text in rows])
+        last = rows[-1][0]
 
 
 def _mention_rows(doc: Doc) -> list[tuple]:
@@ -256,6 +277,10 @@ class Store:
             if self.schema_version() >= migration.version:  # another process got there first
                 return self.schema_version()
             for statement in migration.statements(self.dialect):
+                self._execute(statement)
+            if migration.backfill is not None:
+                migration.backfill(self)
+            for statement in migration.finish(self.dialect):
                 self._execute(statement)
             self._execute("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)",
                           (migration.version, migration.description, _now()))

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from marsad.analyse.normalize import search_query_key
 from marsad.store.base import Store, StoreError
 
 __all__ = ["PostgresStore"]
@@ -70,6 +71,7 @@ class PostgresStore(Store):
         return f"{column} @> jsonb_build_array(?::text)"
 
     def search(self, words: str, limit: int = 20) -> list[dict[str, Any]]:
+        words = " ".join(search_query_key(w) for w in words.split())
         rows = self._execute(
             "SELECT article_id, idx, text FROM sentences WHERE tsv @@ plainto_tsquery('simple', ?)"
             " ORDER BY ts_rank(tsv, plainto_tsquery('simple', ?)) DESC, id LIMIT ?", (words, words, limit)).fetchall()

@@ -6,6 +6,11 @@ the new articles. Processed articles are committed in batches (``batch`` article
 ``FLUSH_SECONDS``, whichever comes first); a run killed at any moment loses at most the
 uncommitted batch, and the next run redoes exactly those articles. Inputs that could not
 be read or processed are recorded in the ``skipped`` table with the run's id.
+
+With ``workers`` > 1 the per-article pipeline runs in that many processes
+(``marsad.parallel``); reading, the already-stored check and every write stay in this
+process, and docs come back in input order, so the database ends up exactly as after a
+one-process run.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ import logging
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from marsad.ingest import read
-from marsad.pipeline import process_all
+from marsad.parallel import WorkerPeaks, process_parallel
 from marsad.store import open_store
 from marsad.store.base import Store, content_hash
 from marsad.types import Article, Doc, Skipped
@@ -63,38 +69,45 @@ class RunSummary:
 
 def run(paths: Iterable[str | Path] | str | Path, db: str | Path | Store, *, batch: int = 200,
         progress: bool | None = None, skipped_out: list[Skipped] | None = None,
-        limit: int | None = None) -> RunSummary:
+        limit: int | None = None, workers: int = 1, peaks: WorkerPeaks | None = None) -> RunSummary:
     """Process the articles under ``paths`` that ``db`` does not hold yet, and store them.
 
     ``db``: a path or URL (see ``open_store``) or an open ``Store`` (left open).
     ``progress``: a progress line on stderr; None = only when stderr is a terminal.
     ``skipped_out``: a list that also receives every ``Skipped`` (for exit codes).
     ``limit``: stop after this many articles read (for trials and benchmarks).
+    ``workers``: processes for the per-article pipeline (1 = in this process).
+    ``peaks``: receives the workers' peak memory (benchmarks).
     """
     if batch < 1:
         raise ValueError(f"batch must be at least 1, not {batch}")
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     store = db if isinstance(db, Store) else open_store(db)
     try:
-        return _run(paths, store, batch, _Progress.maybe(progress), skipped_out, limit)
+        return _run(paths, store, batch, _Progress.maybe(progress), skipped_out, limit, workers, peaks)
     finally:
         if store is not db:
             store.close()
 
 
 def _run(paths: list[str | Path], store: Store, batch: int, bar: _Progress | None,
-         skipped_out: list[Skipped] | None, limit: int | None) -> RunSummary:
+         skipped_out: list[Skipped] | None, limit: int | None, workers: int,
+         peaks: WorkerPeaks | None) -> RunSummary:
     started = time.monotonic()
-    run_id = store.start_run({"paths": [str(p) for p in paths], "batch": batch, "limit": limit})
+    run_id = store.start_run({"paths": [str(p) for p in paths], "batch": batch, "limit": limit,
+                              "workers": workers})
     summary = RunSummary(run_id=run_id, db=store.url)
     recorded = 0  # skipped items already written to the database
     try:
         articles = _unstored(itertools.islice(read(paths, summary.skipped), limit), store, summary)
-        stream = _ticking(process_all(articles, summary.skipped), summary, bar, started)
-        for group in _batches(stream, batch):
-            summary.processed += store.save_docs(group, run_id)
-            summary.events += sum(len(d.events) for d in group)
-            recorded = _record_skips(store, run_id, summary.skipped, recorded)
+        # closing(): a failed commit or Ctrl-C stops the workers at once, not when collected
+        with closing(process_parallel(articles, summary.skipped, workers=workers, peaks=peaks)) as docs:
+            for group in _batches(_ticking(docs, summary, bar, started), batch):
+                summary.processed += store.save_docs(group, run_id)
+                summary.events += sum(len(d.events) for d in group)
+                recorded = _record_skips(store, run_id, summary.skipped, recorded)
         recorded = _record_skips(store, run_id, summary.skipped, recorded)
     finally:
         summary.seconds = time.monotonic() - started

@@ -27,7 +27,9 @@ Character offsets (``start_char``/``end_char``) index the article's ``clean_text
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["Migration", "MIGRATIONS", "LATEST", "DIALECTS", "TABLES"]
 
@@ -46,9 +48,17 @@ class Migration:
     description: str
     sqlite: tuple[str, ...]
     postgres: tuple[str, ...]
+    # Python run after the statements, in the same transaction, for data SQL cannot
+    # compute (given the store); followed by ``finish`` statements per dialect.
+    backfill: Callable[[Any], None] | None = None
+    finish_sqlite: tuple[str, ...] = ()
+    finish_postgres: tuple[str, ...] = ()
 
     def statements(self, dialect: str) -> tuple[str, ...]:
         return self.sqlite if dialect == "sqlite" else self.postgres
+
+    def finish(self, dialect: str) -> tuple[str, ...]:
+        return self.finish_sqlite if dialect == "sqlite" else self.finish_postgres
 
 
 # Created before anything else, outside the migration list, so the version can be read.
@@ -270,6 +280,40 @@ def _duplicates_groups_quotes(blob: str, real: str, date: str, json: str) -> tup
     )
 
 
+# Version 3: search over folded, clitic-free word forms (``sentences.search_text``,
+# see ``analyse.normalize.search_forms``) instead of the words as written.
+_SQLITE_SEARCH = (
+    "ALTER TABLE sentences ADD COLUMN search_text TEXT",
+    "DROP TRIGGER sentences_fts_insert",
+    "DROP TRIGGER sentences_fts_delete",
+    "DROP TABLE sentences_fts",
+    "CREATE VIRTUAL TABLE sentences_fts USING fts5("
+    " search_text, content='sentences', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER sentences_fts_insert AFTER INSERT ON sentences BEGIN
+        INSERT INTO sentences_fts (rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    """CREATE TRIGGER sentences_fts_delete AFTER DELETE ON sentences BEGIN
+        INSERT INTO sentences_fts (sentences_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+    END""",
+)
+_POSTGRES_SEARCH = (
+    "ALTER TABLE sentences ADD COLUMN search_text TEXT",
+    "DROP INDEX sentences_tsv",
+    "ALTER TABLE sentences DROP COLUMN tsv",
+)
+_POSTGRES_SEARCH_FINISH = (
+    "ALTER TABLE sentences ADD COLUMN tsv tsvector"
+    " GENERATED ALWAYS AS (to_tsvector('simple', COALESCE(search_text, text))) STORED",
+    "CREATE INDEX sentences_tsv ON sentences USING GIN (tsv)",
+)
+
+
+def _backfill_search_text(store: Any) -> None:
+    from marsad.store.base import fill_search_text
+
+    fill_search_text(store)
+
+
 MIGRATIONS: list[Migration] = [
     Migration(
         1,
@@ -283,6 +327,15 @@ MIGRATIONS: list[Migration] = [
         "near-duplicate articles (MinHash bands), event groups, quotes, claims",
         sqlite=_duplicates_groups_quotes("BLOB", "REAL", "TEXT", "TEXT"),
         postgres=_duplicates_groups_quotes("BYTEA", "DOUBLE PRECISION", 'TEXT COLLATE "C"', "JSONB"),
+    ),
+    Migration(
+        3,
+        "full-text search over folded word forms without clitics",
+        sqlite=_SQLITE_SEARCH,
+        postgres=_POSTGRES_SEARCH,
+        backfill=_backfill_search_text,
+        finish_sqlite=("INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild')",),
+        finish_postgres=_POSTGRES_SEARCH_FINISH,
     ),
 ]
 

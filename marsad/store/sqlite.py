@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from marsad.analyse.normalize import search_query_key
 from marsad.store.base import Store, StoreError
 
 __all__ = ["SQLiteStore"]
@@ -82,7 +83,7 @@ class SQLiteStore(Store):
 
     def search(self, words: str, limit: int = 20) -> list[dict[str, Any]]:
         # Each word quoted: user text is matched as plain words, never parsed as FTS5 syntax.
-        query = " ".join('"' + w.replace('"', '""') + '"' for w in words.split())
+        query = " ".join('"' + search_query_key(w).replace('"', '""') + '"' for w in words.split())
         if not query:
             return []
         rows = self._execute(
