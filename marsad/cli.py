@@ -225,16 +225,20 @@ DEFAULT_DB = "marsad.db"
 @click.option("--batch", default=200, show_default=True, help="Articles per committed transaction.")
 @click.option("--limit", type=int, help="Stop after reading this many articles.")
 @click.option("--progress/--no-progress", default=None, help="Progress line (default: when stderr is a terminal).")
-def run_cmd(paths: tuple[str, ...], db: str, batch: int, limit: int | None, progress: bool | None) -> None:
+@click.option("-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes for the per-article pipeline (e.g. the number of cores); the database is written by one.")
+def run_cmd(paths: tuple[str, ...], db: str, batch: int, limit: int | None, progress: bool | None,
+            workers: int) -> None:
     """Process articles into the event database: ingest → clean → actors → events → store.
 
     Re-running adds nothing twice; only articles not yet stored are processed, and a run
-    that is killed resumes where its last committed batch ended.
+    that is killed resumes where its last committed batch ended. PATHS may also be web
+    crawls (.warc, .warc.gz).
     """
     from marsad.store.run import run
 
     skipped: list[Skipped] = []
-    summary = run(paths, db, batch=batch, progress=progress, skipped_out=skipped, limit=limit)
+    summary = run(paths, db, batch=batch, progress=progress, skipped_out=skipped, limit=limit, workers=workers)
     click.echo(f"marsad run: {summary}", err=True)
     _finish(skipped)
 

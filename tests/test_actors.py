@@ -136,3 +136,13 @@ def test_actors_seed_expected_list(seed_texts: dict[str, str]):
     assert "IRN" not in {m.entity.code for m in docs["003_d4c3545b1fdec952"].mentions}
     for doc in docs.values():  # every mention's offsets point at its words in the cleaned text
         assert all(doc.text[m.start : m.end] == m.entity.text for m in doc.mentions if m.role == "actor")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("تقدمت دبابات روسية نحو المدينة", ("RUS", "MIL")),
+    ("هاجم مسلحون أحد المواقع العسكرية الإسرائيلية", ("ISR", "MIL")),
+    ("وتجمع المتظاهرون في اسطنبول أمام المبنى", ("TUR", "CVL")),
+    ("قال سكان في حلب إن القصف مستمر", ("SYR", "CVL")),
+])
+def test_actors_weapons_and_placed_groups(text: str, expected: tuple[str, str]):
+    assert expected in [c[:2] for c in coded(text)]

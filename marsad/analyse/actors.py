@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 from marsad.analyse.kb import Entry, KnowledgeBase, Person, load_kb
 from marsad.analyse.normalize import candidates
+from marsad.analyse.places import lookup
 from marsad.lexicons import load_yaml
-from marsad.types import Entity, Mention, Sentence, Token
+from marsad.types import Entity, Mention, Place, Sentence, Token
 
 __all__ = ["find_mentions", "resolve_doc", "match_phrases", "code_person"]
 
@@ -331,8 +332,11 @@ def _group_mentions(sentence: Sentence, group: _Group, day: dt.date | None, earl
                          clitic=group.head.clitic)]
     if not group.countries:
         name = head.name + (f" ({' '.join(t.text for t in group.name_tokens)})" if group.name_tokens else "")
-        ent = Entity(head.code, head.sector, name, _span_text(sentence, start, group.end))
-        return [_mention(sentence, start, group.end, ent, head.source, clitic=group.head.clitic)]
+        code, rule = head.code, head.source
+        if not code and (place := _place_after(sentence.tokens, group.end)):
+            code, rule = place.country, f"{head.source} + place {place.name}"  # المتظاهرون في إسطنبول
+        ent = Entity(code, head.sector, name, _span_text(sentence, start, group.end))
+        return [_mention(sentence, start, group.end, ent, rule, clitic=group.head.clitic)]
     out = []
     for _match, country in group.countries:
         sector = head.sector
@@ -345,6 +349,19 @@ def _group_mentions(sentence: Sentence, group: _Group, day: dt.date | None, earl
         out.append(_mention(sentence, start, group.end, ent, f"{head.source} + {country.source}",
                             clitic=group.head.clitic))
     return out
+
+
+def _place_after(tokens: Sequence[Token], end: int) -> Place | None:
+    """A gazetteer place right after "في/من" following a phrase (its country codes the group)."""
+    if end + 1 >= len(tokens) or tokens[end].key not in _rules()["place_links"]:
+        return None
+    for n in (2, 1):
+        words = tokens[end + 1 : end + 1 + n]
+        if len(words) == n and all(t.kind == "word" for t in words):
+            found = lookup(" ".join(t.text for t in words))
+            if found:
+                return found[0]
+    return None
 
 
 def _entity_of(m: PhraseMatch, day: dt.date | None, doc_codes: set[str]) -> Entity:

@@ -20,13 +20,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from marsad.analyse.normalize import candidates, phrase_key
 from marsad.errors import DataFileError
-from marsad.events.quotes import AttributionLexicon, DocView, Source, load_attribution, match_phrase, source_after
+from marsad.events.quotes import (
+    AttributionLexicon,
+    DocView,
+    Phrases,
+    Source,
+    load_attribution,
+    match_phrase,
+    source_after,
+)
 from marsad.lexicons import data_path, load_yaml
 from marsad.types import Claim, Doc, Quote, Token
 
@@ -45,9 +53,6 @@ _CUE_REACH = 30  # tokens between an according-to cue and the numbers it covers
 _YEAR = re.compile(r"(19|20)\d\d")
 
 
-Phrases = frozenset[tuple[str, ...]]
-
-
 @dataclass(frozen=True, slots=True)
 class NumberLexicon:
     """Folded number words and contexts of ``numbers.yaml`` (see its header)."""
@@ -62,6 +67,8 @@ class NumberLexicon:
     teens: frozenset[str]
     qualifiers: dict[tuple[str, ...], str]
     after: dict[tuple[str, ...], str]
+    qualifier_set: Phrases
+    after_set: Phrases
     percent_words: Phrases
     percent_signs: frozenset[str]
     between: Phrases
@@ -76,7 +83,8 @@ class NumberLexicon:
     not_units: frozenset[str]
     day_after: frozenset[str]
     months: frozenset[str]  # first word of each month name (dates.yaml)
-    max_len: int
+    number_words: frozenset[str]  # every word that is, or may open, a number
+    starts: dict[str, bool] = field(default_factory=dict)  # cache: token key → may open a number
 
     def is_number_word(self, word_key: str) -> bool:
         return any(word_key in t for t in (self.values, self.multipliers, self.duals, self.vague))
@@ -93,15 +101,15 @@ def _load_numbers(name: str) -> NumberLexicon:
     data = load_yaml(name, required=required)
     path = str(data_path(name))
     numbered = {k: _numbered(data[k], path, k) for k in _NUMBERED}
-    words = {k: frozenset(" ".join(p) for p in _phrases(data[k], path, k)) for k in _WORD_LISTS}
+    words = {k: _words(data[k], path, k) for k in _WORD_LISTS}
     qualifiers = _kinds(data["qualifiers"], path, "qualifiers", QUALIFIERS)
     after = _kinds(data["after"], path, "after", ("about", "at-least", "at-most"))
     percent, rng = _section(data, path, "percent", ("words", "signs")), _section(data, path, "range",
                                                                                ("between", "and", "from", "to", "dash"))
     months = _months(load_yaml("dates.yaml"))
-    phrases = [*qualifiers, *after, *_phrases(percent["words"], path, "percent.words")]
     return NumberLexicon(
         **numbered, after_noun=words["after_noun"], teens=words["teens"], qualifiers=qualifiers, after=after,
+        qualifier_set=Phrases.of(qualifiers), after_set=Phrases.of(after),
         percent_words=_phrases(percent["words"], path, "percent.words"),
         percent_signs=frozenset(str(s) for s in percent["signs"]),
         between=_phrases(rng["between"], path, "range.between"), and_words=_words(rng["and"], path, "range.and"),
@@ -109,10 +117,14 @@ def _load_numbers(name: str) -> NumberLexicon:
         dashes=frozenset(str(s) for s in rng["dash"]), year_before=words["year_before"],
         year_after=words["year_after"], reference_before=words["reference_before"],
         count_nouns=words["count_nouns"], not_units=words["not_units"], day_after=words["day_after"], months=months,
-        max_len=max(len(p) for p in phrases))
+        number_words=frozenset(w for table in numbered.values() for w in table))
 
 
 def _phrases(value: Any, path: str, where: str) -> Phrases:
+    return Phrases.of(_tuples(value, path, where))
+
+
+def _tuples(value: Any, path: str, where: str) -> frozenset[tuple[str, ...]]:
     if not isinstance(value, list) or not value:
         raise DataFileError(path, where, "expected a non-empty list of words or phrases")
     if bad := [v for v in value if not isinstance(v, (str, int)) or not str(v).strip()]:
@@ -121,7 +133,7 @@ def _phrases(value: Any, path: str, where: str) -> Phrases:
 
 
 def _words(value: Any, path: str, where: str) -> frozenset[str]:
-    return frozenset(" ".join(p) for p in _phrases(value, path, where))
+    return frozenset(" ".join(p) for p in _tuples(value, path, where))
 
 
 def _numbered(value: Any, path: str, where: str) -> dict[str, float]:
@@ -146,13 +158,13 @@ def _kinds(value: Any, path: str, where: str, kinds: Sequence[str]) -> dict[tupl
     for kind, phrases in value.items():
         if kind not in kinds:
             raise DataFileError(path, f"{where}.{kind}", f"unknown kind (expected one of {', '.join(kinds)})")
-        out.update({p: kind for p in _phrases(phrases, path, f"{where}.{kind}")})
+        out.update({p: kind for p in _tuples(phrases, path, f"{where}.{kind}")})
     return out
 
 
 def _section(data: dict, path: str, where: str, keys: Sequence[str]) -> dict:
     value = data[where]
-    if not isinstance(value, dict) or (missing := [k for k in keys if k not in value]):
+    if not isinstance(value, dict) or any(k not in value for k in keys):
         raise DataFileError(path, where, f"expected keys {', '.join(keys)}")
     return value
 
@@ -210,7 +222,9 @@ def _word(tok: Token, lex: NumberLexicon, table: dict[str, float], *, first: boo
     """The table value of a word token, its proclitics (و ب ل) stripped when ``first``."""
     if tok.kind != "word":
         return None, ""
-    forms = [c for c in candidates(tok.key, _CLITIC_MIN) if c == tok.key or first] if first else [tok.key]
+    forms = candidates(tok.key, _CLITIC_MIN) if first else (tok.key,)
+    if first and tok.text[:2] in ("وأ", "وإ", "وآ"):
+        forms = forms[1:]  # وأحد is و + أحد "one of", not واحد "one"
     for f in forms:
         if f in table:
             return table[f], f
@@ -274,11 +288,10 @@ def _number_at(toks: Sequence[Token], i: int, lex: NumberLexicon) -> _Number | N
         tok = toks[end]
         if tok.kind == "word" and tok.key in lex.and_words and end + 1 < len(toks) and _adjacent(tok, toks[end + 1]):
             nxt = _group(toks, end + 1, lex, first=False)
-        elif tok.kind == "word" and tok.key[:1] == "و" and tok.key[1:]:
-            nxt = _group([Token(tok.text[1:], tok.key[1:], tok.start + 1, tok.end, "word"), *toks[end + 1:]], 0, lex,
-                         first=False)
-            nxt = nxt and _Number(end, end + (nxt.end - nxt.start), nxt.value, nxt.scale, nxt.vague, False, False,
-                                  True)
+        elif tok.kind == "word" and tok.key[:1] == "و" and lex.is_number_word(tok.key[1:]):
+            stem = Token(tok.text[1:], tok.key[1:], tok.start + 1, tok.end, "word")  # وخمسمئة
+            nxt = _group([stem, *toks[end + 1 : end + 4]], 0, lex, first=False)
+            nxt = nxt and _Number(end, end + nxt.end, nxt.value, nxt.scale, nxt.vague, False, False, True)
         else:
             break
         if nxt is None or not _adds(total, scale, num, nxt):
@@ -324,7 +337,7 @@ def _is_date_or_reference(toks: Sequence[Token], num: _Number, lex: NumberLexico
     if prev is not None and prev.text in lex.dashes and _adjacent(prev, toks[i]) and i >= 2 and \
             toks[i - 2].kind in ("word", "latin") and _adjacent(toks[i - 2], prev):
         return True  # إف-16، إس-400
-    if nxt is not None and nxt.text in ":" and e + 1 < len(toks) and toks[e + 1].kind == "number":
+    if nxt is not None and nxt.text == ":" and e + 1 < len(toks) and toks[e + 1].kind == "number":
         return True  # 10:30
     if any(k in lex.reference_before or k in lex.months for k in prev_keys):
         return True
@@ -353,43 +366,49 @@ def _after_year(toks: Sequence[Token], i: int) -> bool:
 
 def _qualifier_before(toks: Sequence[Token], i: int, lex: NumberLexicon) -> tuple[str, int]:
     """The hedge ending right before token i (نحو، أكثر من، ما يصل إلى) and where it starts."""
-    keys = [t.key for t in toks]
-    for n in range(min(lex.max_len, i), 0, -1):
-        s = i - n
-        if all(toks[k].kind == "word" for k in range(s, i)):
-            found = next((lex.qualifiers[(f, *keys[s + 1 : i])] for f in candidates(keys[s])
-                          if (f, *keys[s + 1 : i]) in lex.qualifiers), None)
-            if found:
-                return found, s
+    keys = [t.key for t in toks[max(0, i - lex.qualifier_set.max_len) : i]]
+    for s in range(len(keys)):
+        n = lex.qualifier_set.match(keys, s)
+        if n == len(keys) - s and all(t.kind == "word" for t in toks[i - n : i]):
+            words = tuple(keys[s:])
+            kind = next(lex.qualifiers[(f, *words[1:])] for f in candidates(words[0])
+                        if (f, *words[1:]) in lex.qualifiers)
+            return kind, i - n
     return "exact", i
 
 
 def _range(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> tuple[_Number, int] | None:
     """The upper number of بين X و Y، من X إلى Y، X-Y, and where the range's words start."""
     i, e = num.start, num.end
-    keys = [t.key for t in toks]
-    opener = i - 1 if i and toks[i - 1].kind == "word" else -1
-    between = opener >= 0 and match_phrase(keys, opener, lex.between, 2) == 1
-    between = between or (i >= 2 and match_phrase(keys, i - 2, lex.between, 2) == 2)
-    start = opener if between and (keys[opener],) != ("ما",) else i - 2 if between else i
-    frm = opener >= 0 and any(c in lex.from_words for c in (keys[opener],))
-    j = e + 1 if e < len(toks) and _unit_word(toks[e], lex) and e + 1 < len(toks) and \
-        toks[e + 1].key in (lex.and_words | lex.to_words) else e  # بين 1500 مقاتل و2000
+    start, links = _range_opener(toks, i, lex)
+    j = e
+    if j + 1 < len(toks) and _unit_word(toks[j], lex) and toks[j + 1].key in links:
+        j += 1  # بين 1500 مقاتل و2000
     if j >= len(toks):
         return None
-    link = toks[j]
-    if between and link.key in lex.and_words:
-        high = _number_at(toks, j + 1, lex)
-    elif frm and link.key in lex.to_words:
-        high, start = _number_at(toks, j + 1, lex), opener
-    elif j == e and link.text in lex.dashes and j + 1 < len(toks) and _adjacent(toks[e - 1], link) and \
-            _adjacent(link, toks[j + 1]) and toks[j + 1].kind == "number":
-        high = _number_at(toks, j + 1, lex)
+    if start is not None and toks[j].key in links:
+        high = _number_at(toks, j + 1, lex) if j + 1 < len(toks) else None
+    elif j == e and toks[j].text in lex.dashes and j + 1 < len(toks) and toks[j + 1].kind == "number" \
+            and _adjacent(toks[e - 1], toks[j]) and _adjacent(toks[j], toks[j + 1]):
+        high, start = _number_at(toks, j + 1, lex), i
     else:
         return None
-    if high is None or high.value <= _scaled(num, high):
+    if high is None or start is None or high.value <= _scaled(num, high):
         return None
     return high, start
+
+
+def _range_opener(toks: Sequence[Token], i: int, lex: NumberLexicon) -> tuple[int | None, frozenset[str]]:
+    """Where بين / ما بين / من opens a range before token i, and the words that link its ends."""
+    if i < 1 or toks[i - 1].kind != "word":
+        return None, frozenset()
+    if i >= 2 and (toks[i - 2].key, toks[i - 1].key) in lex.between:
+        return i - 2, lex.and_words
+    if any((c,) in lex.between for c in candidates(toks[i - 1].key)):
+        return i - 1, lex.and_words
+    if toks[i - 1].key in lex.from_words:
+        return i - 1, lex.to_words
+    return None, frozenset()
 
 
 def _scaled(low: _Number, high: _Number) -> float:
@@ -400,17 +419,18 @@ def _scaled(low: _Number, high: _Number) -> float:
 
 
 def _unit_word(tok: Token, lex: NumberLexicon) -> bool:
-    return tok.kind == "word" and tok.key not in lex.not_units and not lex.is_number_word(tok.key) and \
-        not _month(tok, lex)
+    """A word that can be the counted noun: not a particle (وحتى), a number word or a month."""
+    return tok.kind == "word" and not any(c in lex.not_units for c in candidates(tok.key)) and \
+        not lex.is_number_word(tok.key) and not _month(tok, lex)
 
 
-def _unit(toks: Sequence[Token], e: int, num: _Number, lex: NumberLexicon) -> tuple[str, int]:
+def _unit(toks: Sequence[Token], e: int, lex: NumberLexicon) -> tuple[str, int]:
     """The counted noun after the number as written (مقاتل، دولار، %; 500 من المقاتلين), and
     the token after it; ("", e) when none."""
     if e < len(toks) and toks[e].text in lex.percent_signs:
         return "%", e + 1
     keys = [t.key for t in toks]
-    if e < len(toks) and (n := match_phrase(keys, e, lex.percent_words, lex.max_len, clitics=False)):
+    if e < len(toks) and (n := match_phrase(keys, e, lex.percent_words, clitics=False)):
         return "%", e + n
     if e >= len(toks):
         return "", e
@@ -423,11 +443,15 @@ def _unit(toks: Sequence[Token], e: int, num: _Number, lex: NumberLexicon) -> tu
     return "", e
 
 
-def _unit_elsewhere(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> str:
-    """جندي واحد (the noun before), or ارتفع عدد القتلى إلى 50 (the noun after عدد)."""
+def _noun_before(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> str:
+    """جندي واحد، جنديين اثنين: واحد and اثنان follow the noun they count."""
     i = num.start
-    if num.post_noun and i and _unit_word(toks[i - 1], lex):
-        return toks[i - 1].text
+    return toks[i - 1].text if i and _unit_word(toks[i - 1], lex) else ""
+
+
+def _unit_elsewhere(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> str:
+    """ارتفع عدد القتلى إلى 50: the noun after عدد/حصيلة when none follows the number."""
+    i = num.start
     for k in range(max(0, i - 6), i - 1):
         if toks[k].kind == "word" and any(c in lex.count_nouns for c in candidates(toks[k].key)) and \
                 _unit_word(toks[k + 1], lex):
@@ -437,20 +461,17 @@ def _unit_elsewhere(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> 
 
 def _after_qualifier(toks: Sequence[Token], e: int, lex: NumberLexicon) -> tuple[str, int]:
     """50 شخصا على الأقل، تقريبا (right after the noun, or after one adjective)."""
-    keys = [t.key for t in toks]
-    for j in (e, e + 1):
-        if j >= len(toks):
-            break
-        for n in range(min(lex.max_len, len(toks) - j), 0, -1):
-            if tuple(keys[j : j + n]) in lex.after:
-                return lex.after[tuple(keys[j : j + n])], j + n
+    keys = [t.key for t in toks[e : e + lex.after_set.max_len + 1]]
+    for j in (0, 1):
+        if j < len(keys) and (n := lex.after_set.match(keys, j, clitics=False)):
+            return lex.after[tuple(keys[j : j + n])], e + j + n
     return "", e
 
 
 def _nisba_end(toks: Sequence[Token], e: int, lex: NumberLexicon) -> int:
     """مقاتل أجنبي: keep one adjective after the noun in the claim's text."""
-    if e < len(toks) and toks[e].kind == "word" and toks[e].key.endswith(("ي", "يه", "يين", "يون")) and \
-            len(toks[e].key) > 3 and toks[e].key not in lex.not_units:
+    if e < len(toks) and toks[e].key.endswith(("ي", "يه", "يين", "يون")) and len(toks[e].key) > 3 and \
+            _unit_word(toks[e], lex) and not _may_start(toks[e], lex):
         return e + 1
     return e
 
@@ -472,12 +493,14 @@ def _read(toks: Sequence[Token], i: int, lex: NumberLexicon) -> tuple[_Reading |
         if last.year_like and num.year_like:
             return None, last.end
         qualifier, low, high, value = "range", _scaled(num, last), last.value, None
-    unit, end = _unit(toks, last.end, last, lex)
-    unit = unit or _unit_elsewhere(toks, num, lex)
-    if not unit or (num.year_like and rng is None and not unit):
+    if num.post_noun and rng is None:
+        unit, end = _noun_before(toks, num, lex), last.end
+        start = min(start, i - 1)
+    else:
+        unit, end = _unit(toks, last.end, lex)
+        unit = unit or _unit_elsewhere(toks, num, lex)
+    if not unit or any(c in lex.year_after for c in candidates(phrase_key(unit))):
         return None, last.end
-    if _month(toks[end - 1], lex):
-        return None, end
     end = _nisba_end(toks, end, lex)
     after, after_end = _after_qualifier(toks, end, lex)
     if after and qualifier == "exact":
@@ -503,27 +526,26 @@ class _Backer:
     attribution: str  # according-to | estimate
 
 
-def _backers(doc: Doc, view: DocView, lex: AttributionLexicon) -> dict[int, list[_Backer]]:
-    """According-to and estimate phrases with a named source, by sentence."""
-    out: dict[int, list[_Backer]] = {}
-    i = 0
-    while i < len(view.tokens):
-        tok = view.tokens[i]
-        if tok.kind != "word":
+def _backers(doc: Doc, view: DocView, lex: AttributionLexicon, sentence: int) -> list[_Backer]:
+    """According-to and estimate phrases of a sentence that name their source."""
+    out: list[_Backer] = []
+    i, end = view.sent_bounds[sentence]
+    while i < end:
+        if view.tokens[i].kind != "word":
             i += 1
             continue
-        if n := match_phrase(view.keys, i, lex.according_to, lex.max_len):
+        if n := match_phrase(view.keys, i, lex.according_to):
             nxt = i + n
-            est = nxt < len(view.tokens) and any(c in lex.estimate for c in candidates(view.keys[nxt]))
-            src = source_after(view, doc.text, lex, nxt + 1 if est else nxt, need_entity=est)
+            est = nxt < end and any(c in lex.estimate for c in candidates(view.keys[nxt]))
+            src = source_after(view, doc.text, lex, nxt + 1 if est else nxt, need_entity=est, named=True)
             if src is not None:
-                out.setdefault(view.sent[i], []).append(_Backer(i, src, "estimate" if est else "according-to"))
+                out.append(_Backer(i, src, "estimate" if est else "according-to"))
             i = nxt + est
             continue
         if any(c in lex.estimate for c in candidates(view.keys[i])):
             src = source_after(view, doc.text, lex, i + 1, need_entity=True)
             if src is not None:
-                out.setdefault(view.sent[i], []).append(_Backer(i, src, "estimate"))
+                out.append(_Backer(i, src, "estimate"))
         i += 1
     return out
 
@@ -553,21 +575,21 @@ def extract_claims(doc: Doc, quotes: Sequence[Quote] | None = None, lex: NumberL
         from marsad.events.quotes import extract_quotes
 
         quotes = extract_quotes(doc)
-    if not any(t.kind == "number" or lex.is_number_word(t.key) or t.key[1:] and lex.is_number_word(t.key[1:])
-               for s in doc.sentences for t in s.tokens):
+    if not any(_may_start(t, lex) for s in doc.sentences for t in s.tokens):
         return []
     att = load_attribution()
     view = DocView.of(doc)
-    backers = _backers(doc, view, att)
     out: list[Claim] = []
     for sentence in doc.sentences:
         base = view.sent_bounds[sentence.index][0]
         toks = sentence.tokens
+        backers: list[_Backer] | None = None
         i = 0
         while i < len(toks):
             reading, nxt = _read(toks, i, lex) if _may_start(toks[i], lex) else (None, i + 1)
             if reading is not None:
-                out.append(_claim(doc, sentence.index, toks, reading, base, backers.get(sentence.index, ()), quotes))
+                backers = _backers(doc, view, att, sentence.index) if backers is None else backers
+                out.append(_claim(doc, sentence.index, toks, reading, base, backers, quotes))
             i = max(nxt, i + 1)
     return out
 
@@ -578,8 +600,10 @@ def _may_start(tok: Token, lex: NumberLexicon) -> bool:
         return True
     if tok.kind != "word":
         return False
-    return any(lex.is_number_word(c) or c in lex.teen_heads or c in lex.vague_heads
-               for c in candidates(tok.key, _CLITIC_MIN))
+    found = lex.starts.get(tok.key)
+    if found is None:
+        found = lex.starts[tok.key] = any(c in lex.number_words for c in candidates(tok.key, _CLITIC_MIN))
+    return found
 
 
 def _claim(doc: Doc, sentence: int, toks: Sequence[Token], r: _Reading, base: int, backers: Sequence[_Backer],

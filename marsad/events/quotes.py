@@ -21,7 +21,7 @@ sentences comes out whole. The cue words live in ``data/events/attribution.yaml`
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeGuard
@@ -32,7 +32,8 @@ from marsad.events.modality import cues
 from marsad.lexicons import data_path, load_yaml
 from marsad.types import Doc, Entity, Mention, Quote, Token
 
-__all__ = ["extract_quotes", "load_attribution", "AttributionLexicon", "DocView", "Source", "source_after", "match_phrase"]
+__all__ = ["extract_quotes", "load_attribution", "AttributionLexicon", "DocView", "Source", "source_after",
+           "match_phrase", "Phrases"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,42 @@ _SENTENCE_END = frozenset(".!?؟…")
 _COMMAS = frozenset("،,؛;")
 
 
-Phrases = frozenset[tuple[str, ...]]
+@dataclass(frozen=True, slots=True)
+class Phrases:
+    """Folded phrases (word tuples) indexed by their first word, so that most tokens are
+    rejected with one set look-up."""
+
+    phrases: frozenset[tuple[str, ...]]
+    firsts: frozenset[str]
+    max_len: int
+    _heads: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict, compare=False)  # cache
+
+    @classmethod
+    def of(cls, phrases: Iterable[tuple[str, ...]]) -> Phrases:
+        items = frozenset(p for p in phrases if p)
+        return cls(items, frozenset(p[0] for p in items), max((len(p) for p in items), default=0))
+
+    def __contains__(self, words: object) -> bool:
+        return words in self.phrases
+
+    def words(self) -> frozenset[str]:
+        """The one-word entries."""
+        return frozenset(p[0] for p in self.phrases if len(p) == 1)
+
+    def match(self, keys: Sequence[str], i: int, *, clitics: bool = True) -> int:
+        """Length of the longest phrase starting at ``keys[i]`` (its first word may carry
+        و ف ب ل when ``clitics``), or 0."""
+        firsts = self._heads.get((keys[i], clitics))
+        if firsts is None:
+            forms = candidates(keys[i]) if clitics else (keys[i],)
+            firsts = self._heads[(keys[i], clitics)] = tuple(f for f in forms if f in self.firsts)
+        if not firsts:
+            return 0
+        for n in range(min(self.max_len, len(keys) - i), 0, -1):
+            rest = tuple(keys[i + 1 : i + n])
+            if any((f, *rest) in self.phrases for f in firsts):
+                return n
+        return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +109,7 @@ class AttributionLexicon:
     skip_after_cue: Phrases
     before_verb_gap: Phrases
     marks: dict[str, str]  # opening mark → closing mark
-    max_len: int = 4
+    kinds: dict[str, str] = field(default_factory=dict)  # cache: token key → reporting cue kind ("" for none)
 
 
 def load_attribution(name: str = ATTRIBUTION_FILE) -> AttributionLexicon:
@@ -87,7 +123,7 @@ def _load_attribution(name: str) -> AttributionLexicon:
     path = str(data_path(name))
     lists = {k: _phrases(data[k], path, k) for k in _WORD_LISTS}
     marks = _marks(data["quote_marks"], path)
-    words = {k: frozenset(p[0] for p in v if len(p) == 1) for k, v in lists.items()}
+    words = {k: v.words() for k, v in lists.items()}
     excluded = words["according_to"] | words["not_reporting"]
     speech = {p[0] for p in cues().phrases["speech"] if len(p) == 1}
     verbs = frozenset(speech - excluded) | words["continues"] | words["participles"] | words["relay"]
@@ -98,8 +134,7 @@ def _load_attribution(name: str) -> AttributionLexicon:
         pronoun_suffixes=tuple(sorted(words["pronoun_suffixes"], key=len, reverse=True)),
         stop_scan=lists["stop_scan"], quote_enders=lists["quote_enders"], not_subject=lists["not_subject"],
         source_nouns=words["source_nouns"], skip_after_cue=lists["skip_after_cue"],
-        before_verb_gap=lists["before_verb_gap"], marks=marks,
-        max_len=max(len(p) for v in lists.values() for p in v))
+        before_verb_gap=lists["before_verb_gap"], marks=marks)
 
 
 def _phrases(value: Any, path: str, where: str) -> Phrases:
@@ -110,7 +145,7 @@ def _phrases(value: Any, path: str, where: str) -> Phrases:
         if not isinstance(item, str) or not item.strip():
             raise DataFileError(path, where, f"not a word or phrase: {item!r}")
         out.add(tuple(phrase_key(item).split()))
-    return frozenset(out)
+    return Phrases.of(out)
 
 
 def _marks(value: Any, path: str) -> dict[str, str]:
@@ -174,15 +209,9 @@ class DocView:
         return doc_text[self.tokens[i].start : self.tokens[j - 1].end] if j > i else ""
 
 
-def match_phrase(keys: Sequence[str], i: int, phrases: Phrases, max_len: int, *, clitics: bool = True) -> int:
-    """Length of the longest phrase of ``phrases`` starting at ``keys[i]`` (its first word
-    may carry و ف ب ل when ``clitics``), or 0."""
-    for n in range(min(max_len, len(keys) - i), 0, -1):
-        rest = tuple(keys[i + 1 : i + n])
-        firsts = candidates(keys[i]) if clitics else (keys[i],)
-        if any((f, *rest) in phrases for f in firsts):
-            return n
-    return 0
+def match_phrase(keys: Sequence[str], i: int, phrases: Phrases, *, clitics: bool = True) -> int:
+    """Length of the longest phrase of ``phrases`` starting at ``keys[i]``, or 0."""
+    return phrases.match(keys, i, clitics=clitics)
 
 
 # ----------------------------------------------------------------------------- sources
@@ -199,7 +228,7 @@ class Source:
 
 
 def source_after(view: DocView, doc_text: str, lex: AttributionLexicon, i: int, *,
-                 need_entity: bool = False) -> Source | None:
+                 need_entity: bool = False, named: bool = False) -> Source | None:
     """The source named at token ``i`` (after بحسب، تقديرات، a verb …): an actor mention,
     a nisba after a source noun (مصادر أمريكية، تقديرات روسية), or an uncoded definite
     noun phrase (الوثيقة، التقرير) unless ``need_entity``."""
@@ -212,7 +241,7 @@ def source_after(view: DocView, doc_text: str, lex: AttributionLexicon, i: int, 
     if i in view.modifiers:  # تقديرات روسية: the nisba right after an estimate noun
         end, m = view.modifiers[i]
         return Source(m.entity, view.text(doc_text, i, end), end, i)
-    if not _subject_word(view, lex, i):
+    if not _subject_word(view, lex, i) or (named and not _source_noun(lex, view.keys[i])):
         return None
     end = _phrase_end(view, lex, i)
     for k in range(i + 1, min(end, i + 3)):  # الجنرال رئيس هيئة الأركان …: a title before the coded words
@@ -238,7 +267,7 @@ def _skip(view: DocView, lex: AttributionLexicon, i: int) -> int:
     """Past the words between a cue and its source (ما ذكرت، قول، لـ)."""
     start = i
     while i < len(view.tokens) and view.same_sentence(i, start) and i - start < 4:
-        n = match_phrase(view.keys, i, lex.skip_after_cue, lex.max_len, clitics=False)
+        n = match_phrase(view.keys, i, lex.skip_after_cue, clitics=False)
         if n and i not in view.actors:
             i += n
             continue
@@ -261,7 +290,7 @@ def _bare(word_key: str) -> str:
 
 def _subject_word(view: DocView, lex: AttributionLexicon, i: int) -> bool:
     """A word that can open an uncoded speaker's name: definite (التقرير) or a source noun (مصادر)."""
-    if view.tokens[i].kind != "word" or match_phrase(view.keys, i, lex.not_subject, lex.max_len, clitics=False):
+    if view.tokens[i].kind != "word" or match_phrase(view.keys, i, lex.not_subject, clitics=False):
         return False
     k = view.keys[i]
     return k.startswith("ال") or _source_noun(lex, k)
@@ -272,7 +301,7 @@ def _phrase_end(view: DocView, lex: AttributionLexicon, i: int) -> int:
     relative pronoun, at most a few words."""
     j = i + 1
     while (j < len(view.tokens) and j - i < _SUBJECT_WORDS and view.same_sentence(i, j) and view.is_word(j)
-           and not match_phrase(view.keys, j, lex.not_subject, lex.max_len, clitics=False)
+           and not match_phrase(view.keys, j, lex.not_subject, clitics=False)
            and not _complementizer(view, lex, j) and not _speech_cue(view, lex, j)):
         j += 1
     return j
@@ -292,7 +321,15 @@ def _speech_cue(view: DocView, lex: AttributionLexicon, i: int) -> str:
     """The kind of reporting cue at token i, or ""."""
     if i in view.inside or view.tokens[i].kind != "word":
         return ""
-    forms = verb_candidates(view.keys[i])
+    k = view.keys[i]
+    kind = lex.kinds.get(k)
+    if kind is None:
+        kind = lex.kinds[k] = _cue_kind(lex, k)
+    return kind
+
+
+def _cue_kind(lex: AttributionLexicon, word_key: str) -> str:
+    forms = verb_candidates(word_key)
     for kind, words in (("participle", lex.participles), ("continues", lex.continues), ("relay", lex.relay)):
         if any(f in words for f in forms):
             return kind
@@ -304,7 +341,7 @@ def _cues(view: DocView, lex: AttributionLexicon) -> list[_Cue]:
     i = 0
     while i < len(view.tokens):
         if view.tokens[i].kind == "word" and i not in view.inside:
-            n = match_phrase(view.keys, i, lex.according_to, lex.max_len)
+            n = match_phrase(view.keys, i, lex.according_to)
             if n:
                 out.append(_Cue(i, i + n, "according"))
                 i += n
@@ -319,7 +356,7 @@ def _complementizer(view: DocView, lex: AttributionLexicon, i: int) -> int:
     """Length of the complementizer at token i (إن، أن، بأنه، على أن), or 0."""
     if view.tokens[i].kind != "word":
         return 0
-    if n := match_phrase(view.keys, i, lex.complementizers, lex.max_len, clitics=False):
+    if n := match_phrase(view.keys, i, lex.complementizers, clitics=False):
         return n
     k = view.keys[i]
     return int(any(k.endswith(s) and (k[: -len(s)],) in lex.complementizers for s in lex.pronoun_suffixes))
@@ -431,7 +468,7 @@ def _complement(view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[i
                 j: int) -> tuple[int, int, str] | None:
     """The quotation after a verb: marks after the verb/subject/colon/complementizer, or the
     clause after a complementizer; None when another clause starts first."""
-    prev_ok = True  # may a quotation in marks start here (right after the verb, subject, ":" or "،")
+    prev_ok = j == cue.end  # may a short quotation in marks start here (right after the verb, ":" or "،")
     words = 0
     while j < len(view.tokens) and view.same_sentence(j, cue.start) and words <= _SCAN_WORDS:
         tok = view.tokens[j]
@@ -453,7 +490,7 @@ def _complement(view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[i
             return _after_complementizer(view, lex, spans, j + n, cue)
         if any(_bare(c) in lex.quote_nouns for c in candidates(view.keys[j])):
             return _after_colon(view, spans, _past_complementizer(view, lex, j + 1), cue)
-        if j >= cue.end and (_speech_cue(view, lex, j) or match_phrase(view.keys, j, lex.stop_scan, lex.max_len)):
+        if j >= cue.end and (_speech_cue(view, lex, j) or match_phrase(view.keys, j, lex.stop_scan)):
             return None
         prev_ok = False
         words += 1
@@ -500,9 +537,8 @@ def _clause_end(view: DocView, lex: AttributionLexicon, j: int, cue: _Cue) -> in
     while k < end:
         after_comma = view.tokens[k - 1].text in _COMMAS
         if view.tokens[k].kind == "word" and (
-                match_phrase(view.keys, k, lex.quote_enders, lex.max_len)
-                or (after_comma and (_speech_cue(view, lex, k) or match_phrase(view.keys, k, lex.according_to,
-                                                                                lex.max_len)))):
+                match_phrase(view.keys, k, lex.quote_enders)
+                or (after_comma and (_speech_cue(view, lex, k) or match_phrase(view.keys, k, lex.according_to)))):
             end = k
             break
         k += 1
@@ -579,7 +615,7 @@ def _subject_before(view: DocView, text: str, lex: AttributionLexicon, v: int) -
     """فإن أشتون كارتر قال، وكانت الوزارة، قد أعلنت: an actor ending right before the verb."""
     k = v
     while k > 0 and view.same_sentence(k - 1, v):
-        if match_phrase(view.keys, k - 1, lex.before_verb_gap, lex.max_len, clitics=True) or \
+        if match_phrase(view.keys, k - 1, lex.before_verb_gap, clitics=True) or \
                 view.tokens[k - 1].text in _COMMAS:
             k -= 1
             continue
@@ -591,19 +627,24 @@ def _subject_before(view: DocView, text: str, lex: AttributionLexicon, v: int) -
 
 
 def _sentence_subject(view: DocView, text: str, sent: int, before: int) -> Source | None:
-    """ورفض X …، وقال: the actor right after the sentence's first verb (within its first words)."""
+    """ورفض X …، وقال: the actor right after the verb that opens the sentence."""
     first = view.sent_bounds[sent][0]
-    for start in range(first, min(first + 3, before)):
-        if start in view.actors and not _prepositional(view, start):
-            end, m = view.actors[start]
-            return Source(m.entity, view.text(text, start, end), end, start)
-    return None
+    while first < before and view.tokens[first].kind == "punct":
+        first += 1
+    start = first + 1
+    if start >= before or start not in view.actors or _prepositional(view, start) or \
+            view.tokens[first].kind != "word" or len(view.keys[first]) < 3:
+        return None
+    end, m = view.actors[start]
+    if view.keys[start][:1] == "و" and not phrase_key(m.entity.text).startswith("و"):
+        return None  # واليونان: a conjunct, not a subject
+    return Source(m.entity, view.text(text, start, end), end, start)
 
 
 def _according(text: str, view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[int, int],
                closes: dict[int, int], found: list[_Found]) -> _Found | None:
     """وبحسب X، …  (content after the source) or …، بحسب X (content before the cue)."""
-    src = source_after(view, text, lex, cue.end)
+    src = source_after(view, text, lex, cue.end, named=True)
     if src is None:
         return None
     first = view.sent_bounds[view.sent[cue.start]][0]
@@ -626,8 +667,13 @@ def _according(text: str, view: DocView, lex: AttributionLexicon, cue: _Cue, spa
 
 def _content_before(view: DocView, lex: AttributionLexicon, cue: _Cue, first: int, src: Source,
                     found: Sequence[_Found]) -> _Found | None:
-    """…، وفقا لـX: the clause before the cue, unless a reporting verb already covers it."""
+    """…، وفقا لـX: the clause before the cue (from the last comma when that leaves enough
+    words), unless a reporting verb already covers it."""
     start = first
+    for k in range(cue.start - 2, first, -1):
+        if view.tokens[k].text in _COMMAS and _words_between(view, k, cue.start) >= _MIN_DIRECT_WORDS:
+            start = k + 1
+            break
     while start < cue.start and (view.tokens[start].kind == "punct" or _complementizer(view, lex, start)
                                  or (view.keys[start][:1] == "و" and _complementizer_key(lex, view.keys[start][1:]))):
         start += 1
