@@ -11,7 +11,9 @@ import logging
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -243,35 +245,379 @@ def run_cmd(paths: tuple[str, ...], db: str, batch: int, limit: int | None, prog
     _finish(skipped)
 
 
-@cli.command("timeline")
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database written by `marsad run`.")
-@click.option("--actor", help="Actor code (e.g. USA).")
-@click.option("--recipient", help="Recipient code (e.g. RUS).")
-@click.option("--context", help="PLOVER context (e.g. terrorism).")
-@click.option("--type", "event_type", help="PLOVER event type (e.g. COOPERATE).")
-@click.option("--since", help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--until", help="Last date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--both-ways", is_flag=True, help="Also events from the recipient to the actor.")
-def timeline_cmd(db: str, actor: str | None, recipient: str | None, context: str | None,
-                 event_type: str | None, since: str | None, until: str | None, both_ways: bool) -> None:
-    """Events in date order, with how certain each date is and one line of evidence."""
+@cli.command("spark")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", required=True, help="Output folder or URL (hdfs://, s3a://) for the Parquet tables.")
+@click.option("--partitions", type=click.IntRange(min=1), help="Pieces to process in (default: twice the cores).")
+@click.option("--master", help="Spark master (default: local[*], or what spark-submit set).")
+@click.option("--overwrite", is_flag=True, help="Replace the tables of an earlier job in --out.")
+def spark_cmd(inputs: tuple[str, ...], out: str, partitions: int | None, master: str | None,
+              overwrite: bool) -> None:
+    """Process INPUTS (JSONL, WARC, folders, globs; local, HDFS or S3) with Spark into Parquet tables.
+
+    Needs marsad[spark] and Java 17+. Tables: articles, events (by date_month),
+    event_actors, quotes, claims, skipped, event_groups, event_group_members; see docs/spark.md.
+    """
+    from marsad.spark import run_job
+
+    summary = run_job(inputs, out, partitions=partitions, master=master, overwrite=overwrite)
+    click.echo(f"marsad spark: {summary}", err=True)
+    if summary.skipped:
+        reasons = ", ".join(f"{n} {r}" for r, n in sorted(summary.skip_reasons.items(), key=lambda kv: -kv[1]))
+        click.echo(f"marsad: {summary.skipped} input(s) skipped (see {out}/skipped): {reasons}", err=True)
+        sys.exit(EXIT_SKIPPED)
+
+
+# ---------------------------------------------------------------- reading a store: timeline, series, search …
+
+_db_option = click.option("--db", default=DEFAULT_DB, show_default=True,
+                          help="Database written by `marsad run` (SQLite file or postgresql:// URL).")
+_DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+
+
+def _date_param(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ISO date, full or partial (2018, 2018-03, 2018-03-05), or a one-line usage error."""
+    if value is None:
+        return None
+    shape_ok = [len(p) for p in value.split("-")] in ([4], [4, 2], [4, 2, 2]) and value.replace("-", "").isdigit()
+    try:
+        if not shape_ok:
+            raise ValueError(value)
+        time.strptime(value, _DATE_FORMATS[len(value)])
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; give YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2018-03)") from None
+    return value
+
+
+def _code_param(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A PLOVER actor code, upper-cased (usa → USA)."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if not (code.isalpha() and code.isascii() and len(code) == 3):
+        raise click.BadParameter(f"{value!r}: give a three-letter PLOVER code, e.g. USA, RUS, IGO")
+    return code
+
+
+def _dyad_param(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, str] | None:
+    """USA:RUS → ("USA", "RUS")."""
+    from marsad.outputs.analysis import parse_dyad
+
+    if value is None:
+        return None
+    try:
+        a, b = parse_dyad(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+    return _code_param(ctx, param, a), _code_param(ctx, param, b)  # type: ignore[return-value]
+
+
+def _chart_param(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if Path(value).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise click.BadParameter(f"{value!r}: give a file name ending in .png, .svg or .pdf")
+    return value
+
+
+_FREQ_CHOICE = click.Choice(["day", "week", "month", "quarter", "year"])
+
+
+def _with_store(db: str, query: Callable[[Any], Any]) -> Any:
+    """Run ``query`` on the database ``marsad run`` wrote; marsad's errors become one-line messages."""
     from marsad.store import open_store
 
     if not Path(db).exists() and "://" not in db:
         raise click.ClickException(f"no database at {db}; create it with `marsad run PATH --db {db}`")
-    store = open_store(db)
     try:
-        rows = store.events(actor=actor, recipient=recipient, context=context, event_type=event_type,
-                            since=since, until=until)
-        if both_ways and actor and recipient:
-            rows += store.events(actor=recipient, recipient=actor, context=context, event_type=event_type,
-                                 since=since, until=until)
-            rows.sort(key=lambda r: (r["date"] is None, r["date"] or "", r["id"]))
+        store = open_store(db)
+    except MarsadError as err:
+        raise click.ClickException(str(err)) from None
+    try:
+        return query(store)
+    except MarsadError as err:
+        raise click.ClickException(str(err)) from None
     finally:
         store.close()
-    for r in rows:
-        click.echo(_timeline_line(r))
-    click.echo(f"({len(rows)} events)", err=True)
+
+
+def _short(text: Any, width: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # None or NaN
+
+
+@cli.command("timeline")
+@_db_option
+@click.option("--actor", callback=_code_param, help="Actor code (e.g. USA).")
+@click.option("--recipient", callback=_code_param, help="Recipient code (e.g. RUS).")
+@click.option("--context", help="PLOVER context (e.g. terrorism).")
+@click.option("--type", "event_type", help="PLOVER event type (e.g. COOPERATE).")
+@click.option("--since", callback=_date_param, help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", callback=_date_param, help="Last date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--directed", is_flag=True, help="With --actor and --recipient: only actor → recipient events.")
+@click.option("--both-ways", is_flag=True, hidden=True, help="Kept for compatibility: both ways is the default.")
+@click.option("--mentions", is_flag=True, help="Under each event, every mention of it (article, outlet, evidence).")
+def timeline_cmd(db: str, actor: str | None, recipient: str | None, context: str | None, event_type: str | None,
+                 since: str | None, until: str | None, directed: bool, both_ways: bool, mentions: bool) -> None:
+    """Real events in date order (undated last): one line each, with how sure the date is,
+    who acted on whom, how often it was reported (×N mentions) and one line of evidence.
+
+    With --actor and --recipient: both directions and joint events (A+B), unless --directed.
+
+    \b
+    Examples:
+      marsad timeline --actor USA --recipient RUS
+      marsad timeline --actor USA --type ASSAULT --since 2018-03 --until 2018-06
+      marsad timeline --context terrorism --mentions
+    """
+    from marsad.outputs import analysis
+
+    filters = {"actor": actor, "recipient": recipient, "context": context, "event_type": event_type,
+               "since": since, "until": until, "directed": directed}
+
+    def query(store: Any) -> tuple[Any, Any]:
+        merged = analysis.timeline(store, **filters)
+        return merged, analysis.timeline(store, **filters, merged=False) if mentions else None
+
+    events, every = _with_store(db, query)
+    mentions_of = dict(tuple(every.groupby("group_id", sort=False))) if every is not None else {}
+    for row in events.itertuples(index=False):
+        click.echo(_event_line(row))
+        if row.group_id in mentions_of:
+            for m in mentions_of[row.group_id].itertuples(index=False):
+                click.echo(_mention_line(m))
+    n_mentions = int(events["num_mentions"].sum()) if not events.empty else 0
+    click.echo(f"({len(events)} events, {n_mentions} mentions)", err=True)
+
+
+def _event_line(row: Any) -> str:
+    """One real event: date (precision; certainty), type, direction, ×N mentions, trigger, evidence."""
+    date = "????" if _missing(row.date) else row.date
+    precision = "?" if _missing(row.date_precision) else row.date_precision
+    aux = f" [{row.aux}]" if row.aux else ""
+    times = f" ×{int(row.num_mentions)} mentions" if int(row.num_mentions) > 1 else ""
+    return (f"{date} ({precision}; {row.certainty})  {row.event_type:9s} {row.direction}{aux}{times}"
+            f"  «{row.trigger}» {row.article_id}: {_short(row.evidence, 140)}")
+
+
+def _mention_line(m: Any) -> str:
+    where = ", ".join(str(v) for v in (m.outlet, m.date) if not _missing(v)) or "no outlet, undated"
+    return f"    · {m.article_id} ({where})  «{m.trigger}»: {_short(m.evidence, 120)}"
+
+
+@cli.command("series")
+@_db_option
+@click.option("--dyad", required=True, callback=_dyad_param,
+              help="Two actor codes A:B (e.g. USA:RUS): A→B, B→A and A+B (joint) rows.")
+@click.option("--freq", type=_FREQ_CHOICE, default="month", show_default=True, help="Period length.")
+@click.option("--context", help="Only events with this PLOVER context (e.g. terrorism).")
+@click.option("--since", callback=_date_param, help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", callback=_date_param, help="Last date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV on stdout instead of an aligned table.")
+def series_cmd(db: str, dyad: tuple[str, str], freq: str, context: str | None, since: str | None,
+               until: str | None, as_csv: bool) -> None:
+    """Cooperation and conflict between two actors per period: events per PLOVER quad class
+    and the sum of PLOVER scores (+ cooperation, − conflict), for each direction.
+
+    Each real event counts once. Events without a date, or dated less precisely than the
+    period (a year-only date in a monthly series), cannot be placed: the last line says
+    how many were left out.
+
+    \b
+    Examples:
+      marsad series --dyad USA:RUS --freq year
+      marsad series --dyad USA:RUS --freq month --context terrorism --since 2016
+      marsad series --dyad SAU:YEM --csv > sau_yem.csv
+    """
+    from marsad.outputs import analysis
+
+    frame = _with_store(db, lambda store: analysis.series(store, dyad, freq=freq, context=context, since=since,
+                                                          until=until))
+    if as_csv:
+        click.echo(frame.to_csv(index=False), nl=False)
+    elif frame.empty:
+        click.echo(f"no dated events between {dyad[0]} and {dyad[1]}")
+    else:
+        click.echo(frame.to_string(index=False))
+    click.echo(_series_footer(frame, freq), err=as_csv)
+
+
+def _series_footer(frame: Any, freq: str) -> str:
+    counted = int(frame["events"].sum()) if not frame.empty else 0
+    undated, coarse = frame.attrs.get("undated", 0), frame.attrs.get("too_coarse", 0)
+    return (f"({counted} events counted in {frame['period'].nunique() if counted else 0} {freq}(s); "
+            f"{undated} undated and {coarse} dated less precisely than a {freq} left out)")
+
+
+@cli.command("search")
+@click.argument("words", nargs=-1, required=True)
+@_db_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many.")
+def search_cmd(words: tuple[str, ...], db: str, limit: int) -> None:
+    """Sentences containing all of WORDS (full-text index), with article id, date and outlet.
+
+    \b
+    Examples:
+      marsad search روسيا
+      marsad search "وقف إطلاق النار" --limit 50
+    """
+    from marsad.outputs import analysis
+
+    hits = _with_store(db, lambda store: analysis.search(store, " ".join(words), limit=limit))
+    for hit in hits.itertuples(index=False):
+        date = "undated" if _missing(hit.published) else hit.published
+        outlet = "" if _missing(hit.outlet) else f"  {hit.outlet}"
+        click.echo(f"{hit.article_id}  {date}{outlet}  [sentence {hit.idx}]")
+        click.echo(f"    {' '.join(str(hit.text).split())}")
+    click.echo(f"({len(hits)} sentences)", err=True)
+
+
+@cli.command("quotes")
+@_db_option
+@click.option("--speaker", callback=_code_param, help="Only quotes by this actor code (e.g. RUS).")
+@click.option("--article", "article_id", help="Only quotes in this article.")
+def quotes_cmd(db: str, speaker: str | None, article_id: str | None) -> None:
+    """Attributed statements: who said what (direct « … » or reported قال إن …), where and when.
+
+    \b
+    Examples:
+      marsad quotes --speaker RUS
+      marsad quotes --article 001_f10f2db986368882
+    """
+    from marsad.outputs import analysis
+
+    rows = _with_store(db, lambda store: analysis.quotes(store, speaker=speaker, article_id=article_id))
+    for q in rows.itertuples(index=False):
+        who = q.speaker_code if not _missing(q.speaker_code) else "?"
+        name = q.speaker_name if not _missing(q.speaker_name) else q.speaker_text
+        date = "undated" if _missing(q.published) else q.published
+        click.echo(f"{date}  {q.article_id} [{q.sentence}]  {who} ({name}) {q.verb} [{q.kind}]: «{_short(q.text, 160)}»")
+    click.echo(f"({len(rows)} quotes)", err=True)
+
+
+@cli.command("claims")
+@_db_option
+@click.option("--claimant", callback=_code_param, help="Only claims made by this actor code (e.g. SYR).")
+@click.option("--article", "article_id", help="Only claims in this article.")
+def claims_cmd(db: str, claimant: str | None, article_id: str | None) -> None:
+    """Numbers stated in the news (counts, amounts), with what they count and who says so.
+
+    \b
+    Examples:
+      marsad claims
+      marsad claims --claimant USA
+    """
+    from marsad.outputs import analysis
+
+    rows = _with_store(db, lambda store: analysis.claims(store, claimant=claimant, article_id=article_id))
+    for c in rows.itertuples(index=False):
+        who = c.claimant_code if not _missing(c.claimant_code) else (c.claimant_text or "unattributed")
+        value = "?" if _missing(c.value) else f"{c.value:g}"
+        date = "undated" if _missing(c.published) else c.published
+        click.echo(f"{date}  {c.article_id} [{c.sentence}]  {c.text} = {value} {c.unit} ({c.qualifier};"
+                   f" {c.attribution}: {who})")
+    click.echo(f"({len(rows)} claims)", err=True)
+
+
+@cli.command("export")
+@_db_option
+@click.option("-o", "--output", required=True,
+              help="File to write ('-' = stdout for jsonl, csv, tsv); its extension gives the format.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "tsv", "parquet", "graphml", "gexf"]),
+              help="Output format (default: from the --output extension).")
+@click.option("--since", callback=_date_param, help="First event date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", callback=_date_param, help="Last event date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--actor", callback=_code_param, help="Only events with this actor code.")
+@click.option("--recipient", callback=_code_param, help="Only events with this recipient code.")
+def export_cmd(db: str, output: str, fmt: str | None, since: str | None, until: str | None, actor: str | None,
+               recipient: str | None) -> None:
+    """Write the events, one record per real event (merged mentions), or the actor network.
+
+    \b
+    jsonl     PLOVER records with every mention as evidence (canonical)
+    csv, tsv  flat ICEWS/GDELT-like columns (see marsad/outputs/export.py)
+    parquet   the same flat columns, typed (needs marsad[parquet])
+    graphml, gexf   actor → recipient network, edge weights per quad class
+
+    \b
+    Examples:
+      marsad export -o events.jsonl
+      marsad export -o usa.csv --actor USA --since 2018-01 --until 2018-06
+      marsad export -o network.gexf
+    """
+    from marsad.outputs.export import export, format_from_path
+
+    fmt = fmt or format_from_path(output)
+    if fmt is None:
+        raise click.BadParameter(f"cannot tell the format of {output!r}; add --format", param_hint="'--format'")
+    filters = {"since": since, "until": until, "actor": actor, "recipient": recipient}
+    target: Any = sys.stdout if output == "-" else output
+    n = _with_store(db, lambda store: export(store, target, fmt, **filters))
+    what = "edges" if fmt in ("graphml", "gexf") else "events"
+    click.echo(f"marsad export: {n} {what} → {'stdout' if output == '-' else output} ({fmt})", err=True)
+
+
+@cli.group("plot")
+def plot_group() -> None:
+    """Draw charts into PNG, SVG or PDF files (needs marsad[plot]).
+
+    \b
+    Examples:
+      marsad plot series --dyad USA:RUS --freq year -o usa_rus.png
+      marsad plot timeline --actor USA --recipient RUS -o usa_rus_timeline.svg
+    """
+
+
+@plot_group.command("series")
+@_db_option
+@click.option("--dyad", required=True, callback=_dyad_param, help="Two actor codes A:B (e.g. USA:RUS).")
+@click.option("--freq", type=_FREQ_CHOICE, default="month", show_default=True, help="Period length.")
+@click.option("--context", help="Only events with this PLOVER context (e.g. terrorism).")
+@click.option("--since", callback=_date_param, help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", callback=_date_param, help="Last date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("-o", "--output", required=True, callback=_chart_param, help="Chart file (.png, .svg or .pdf).")
+def plot_series_cmd(db: str, dyad: tuple[str, str], freq: str, context: str | None, since: str | None,
+                    until: str | None, output: str) -> None:
+    """Cooperation (up) and conflict (down) per period for A→B, B→A and A+B, and the score sums."""
+    plots = _import_plots()
+    path = _with_store(db, lambda store: plots.plot_series(store, dyad, output, freq=freq, context=context,
+                                                           since=since, until=until))
+    click.echo(f"marsad plot: wrote {path}", err=True)
+
+
+@plot_group.command("timeline")
+@_db_option
+@click.option("--actor", callback=_code_param, help="Actor code (e.g. USA).")
+@click.option("--recipient", callback=_code_param, help="Recipient code (e.g. RUS).")
+@click.option("--context", help="PLOVER context (e.g. terrorism).")
+@click.option("--type", "event_type", help="PLOVER event type (e.g. COOPERATE).")
+@click.option("--since", callback=_date_param, help="First date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", callback=_date_param, help="Last date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--directed", is_flag=True, help="With --actor and --recipient: only actor → recipient events.")
+@click.option("--limit", type=click.IntRange(min=1), default=60, show_default=True,
+              help="At most this many events (the most reported are kept).")
+@click.option("-o", "--output", required=True, callback=_chart_param, help="Chart file (.png, .svg or .pdf).")
+def plot_timeline_cmd(db: str, actor: str | None, recipient: str | None, context: str | None,
+                      event_type: str | None, since: str | None, until: str | None, directed: bool, limit: int,
+                      output: str) -> None:
+    """Dated events over time, coloured by quad class, with type and an Arabic snippet."""
+    plots = _import_plots()
+    path = _with_store(db, lambda store: plots.plot_timeline(
+        store, output, actor=actor, recipient=recipient, context=context, event_type=event_type, since=since,
+        until=until, directed=directed, limit=limit))
+    click.echo(f"marsad plot: wrote {path}", err=True)
+
+
+def _import_plots() -> Any:
+    try:
+        import matplotlib  # noqa: F401
+
+        from marsad.outputs import plots
+    except ImportError as err:
+        raise click.ClickException(f'charts need matplotlib: pip install "marsad[plot]" ({err})') from None
+    return plots
 
 
 _DATE_SOURCE = {"text": "from the text", "text-header": "relative to an unsure header date",
@@ -318,6 +664,25 @@ def demo_cmd(show: int, db: str | None) -> None:
         click.echo(f"\nstored: {run([folder], db, progress=False)}")
     click.echo(f"\ndone in {elapsed:.2f} s; try `marsad explain {folder}/demo_02_strike.txt`")
     _finish(skipped)
+
+
+@cli.command("serve")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="Database written by `marsad run` (file or URL).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost only by default).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--write-token", envvar="MARSAD_WRITE_TOKEN", default=None,
+              help="Allow adding articles (POST /api/articles, /ingest) with this token [env MARSAD_WRITE_TOKEN].")
+def serve_cmd(db: str, host: str, port: int, write_token: str | None) -> None:
+    """Serve the web app (pages and REST API under /api/) over the event database."""
+    if not Path(db).exists() and "://" not in db:
+        raise click.ClickException(f"no database at {db}; create it with `marsad run PATH --db {db}`")
+    try:
+        from marsad.web import serve
+    except ImportError as err:
+        raise click.ClickException(f'the web app needs the web extra: pip install "marsad[web]" ({err})') from None
+    click.echo(f"marsad serve: http://{host}:{port}/ (API: /api/, /openapi.json; writing "
+               f"{'enabled' if write_token else 'disabled'})", err=True)
+    serve(db, host=host, port=port, write_token=write_token)
 
 
 def main() -> None:

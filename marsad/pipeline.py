@@ -15,6 +15,8 @@ from marsad.analyse.actors import resolve_doc
 from marsad.analyse.tokens import analyse_text
 from marsad.clean import clean
 from marsad.events import extract_events
+from marsad.events.claims import extract_claims
+from marsad.events.quotes import extract_quotes
 from marsad.types import Article, Doc, Skipped
 
 __all__ = ["process", "process_all", "STAGES"]
@@ -39,11 +41,17 @@ def stage_events(doc: Doc) -> None:
     doc.events = extract_events(doc)
 
 
+def stage_quotes(doc: Doc) -> None:
+    doc.quotes = extract_quotes(doc)
+    doc.claims = extract_claims(doc, doc.quotes)
+
+
 STAGES: list[tuple[str, Callable[[Doc], None]]] = [
     ("clean", stage_clean),
     ("tokens", stage_tokens),
     ("actors", stage_actors),
     ("events", stage_events),
+    ("quotes", stage_quotes),
 ]
 
 

@@ -141,3 +141,16 @@ def test_events_place_from_gazetteer():
     found, _ = events("التقى وزير الخارجية الأمريكي نظيره الروسي في جنيف أمس.")
     meeting = next(e for e in found if e.event_type == "CONSULT")
     assert meeting.location["country_code"] == "CHE" and meeting.location["lat"] is not None
+
+
+@pytest.mark.parametrize("text", [
+    "رفضت الولايات المتحدة يوم 11 أبريل 2016 طلب روسيا تنسيق الضربات الجوية.",
+    "رفضت واشنطن عرض موسكو.",
+])
+def test_events_owner_of_rejected_object_is_recipient(text: str):
+    from marsad.pipeline import process
+    from marsad.types import Article
+
+    doc = process(Article(id="x", text=text, published="2016-04-12"))
+    reject = [e for e in doc.events if e.event_type == "REJECT"]
+    assert [(a.code, r.code) for e in reject for a in e.actor for r in e.recipient] == [("USA", "RUS")]

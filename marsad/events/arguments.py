@@ -178,12 +178,52 @@ def _recipient(tokens: Sequence[Token], actors: Sequence[Mention], after: int, e
         if m.tok_start < after or m.tok_end > end or m in exclude:
             continue
         prep = _prep_before(tokens, m)
-        direct = m.tok_start - after <= 1 and prep not in ("من", "في", "عن", "ب")
+        direct = (m.tok_start - after <= 1 or _owned_object(tokens, after, m.tok_start)) \
+            and prep not in ("من", "في", "عن", "ب")
         if prep in wanted or direct:
             return _coordinated(tokens, actors, m, end)
         if prep in ("في",):
             continue
     return []
+
+
+def _owned_object(tokens: Sequence[Token], after: int, start: int) -> bool:
+    """Whether the words before a mention are a date and/or an object noun it owns (طلب موسكو)."""
+    words = [t for t in tokens[after:start] if t.kind in ("word", "number")]
+    heads = _anchor_set("object_heads")
+    if not words or len(words) > 6 or not set(candidates(words[-1].key)) & heads:
+        return False
+    return all(t.kind == "number" or t.key in _anchor_set("time_words") or t.key in _month_keys()
+               for t in words[:-1])
+
+
+def _anchor_set(name: str, _cache: dict = {}) -> frozenset[str]:  # noqa: B006
+    if name not in _cache:
+        from marsad.analyse.normalize import key
+        from marsad.lexicons import load_yaml
+
+        _cache[name] = frozenset(key(w) for w in load_yaml("events/anchors.yaml")[name])
+    return _cache[name]
+
+
+def _month_keys(_cache: dict = {}) -> frozenset[str]:  # noqa: B006
+    if "m" not in _cache:
+        from marsad.analyse.normalize import key
+
+        _cache["m"] = frozenset({key(w) for w in ("يوم", "في", "الماضي", "الجاري", "الحالي", "المقبل")}
+                                | {key(m) for m in _month_names()})
+    return _cache["m"]
+
+
+def _month_names() -> list[str]:
+    """Every word of every month name in ``dates.yaml`` (calendar → number → names)."""
+    from marsad.lexicons import load_yaml
+
+    out: list[str] = []
+    for calendar in load_yaml("dates.yaml")["months"].values():
+        for names in calendar.values():
+            out += [w for name in names for w in str(name).split()]
+    return out
 
 
 def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_end: int,

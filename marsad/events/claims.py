@@ -45,9 +45,10 @@ log = logging.getLogger(__name__)
 NUMBERS_FILE = "numbers.yaml"
 QUALIFIERS = ("about", "at-least", "at-most", "up-to")
 _WORD_LISTS = ("after_noun", "teens", "year_before", "year_after", "reference_before", "count_nouns", "not_units",
-               "day_after")
+               "day_after", "not_claims")
 _NUMBERED = ("values", "teen_heads", "multipliers", "duals", "vague", "vague_heads")
 _CLITIC_MIN = 3  # letters left after stripping و/ب/ل from a number word (لست "I am not" is not ل + ست)
+_CLITICS = frozenset("وفبل")  # proclitics a number word may carry (وخمسة، بنحو، لعشرات)
 _MAX_DIGITS = 13
 _CUE_REACH = 30  # tokens between an according-to cue and the numbers it covers
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -82,6 +83,7 @@ class NumberLexicon:
     count_nouns: frozenset[str]
     not_units: frozenset[str]
     day_after: frozenset[str]
+    not_claims: frozenset[str]
     months: frozenset[str]  # first word of each month name (dates.yaml)
     number_words: frozenset[str]  # every word that is, or may open, a number
     starts: dict[str, bool] = field(default_factory=dict)  # cache: token key → may open a number
@@ -116,7 +118,8 @@ def _load_numbers(name: str) -> NumberLexicon:
         from_words=_words(rng["from"], path, "range.from"), to_words=_words(rng["to"], path, "range.to"),
         dashes=frozenset(str(s) for s in rng["dash"]), year_before=words["year_before"],
         year_after=words["year_after"], reference_before=words["reference_before"],
-        count_nouns=words["count_nouns"], not_units=words["not_units"], day_after=words["day_after"], months=months,
+        count_nouns=words["count_nouns"], not_units=words["not_units"], day_after=words["day_after"],
+        not_claims=words["not_claims"], months=months,
         number_words=frozenset(w for table in numbered.values() for w in table))
 
 
@@ -222,13 +225,20 @@ def _word(tok: Token, lex: NumberLexicon, table: dict[str, float], *, first: boo
     """The table value of a word token, its proclitics (و ب ل) stripped when ``first``."""
     if tok.kind != "word":
         return None, ""
-    forms = candidates(tok.key, _CLITIC_MIN) if first else (tok.key,)
-    if first and tok.text[:2] in ("وأ", "وإ", "وآ"):
-        forms = forms[1:]  # وأحد is و + أحد "one of", not واحد "one"
+    forms = _number_forms(tok) if first else (tok.key,)
     for f in forms:
         if f in table:
             return table[f], f
     return None, ""
+
+
+def _number_forms(tok: Token) -> tuple[str, ...]:
+    """The token's key and its stems without و ف ب ل (never ك: كميات is not ك + مئات)."""
+    k = tok.key
+    forms = [f for f in candidates(k, _CLITIC_MIN) if f == k or (k.endswith(f) and set(k[: -len(f)]) <= _CLITICS)]
+    if tok.text[:2] in ("وأ", "وإ", "وآ"):
+        forms = forms[1:]  # وأحد is و + أحد "one of", not a number word written واحد
+    return tuple(forms)
 
 
 def _group(toks: Sequence[Token], i: int, lex: NumberLexicon, *, first: bool) -> _Number | None:
@@ -349,6 +359,12 @@ def _is_date_or_reference(toks: Sequence[Token], num: _Number, lex: NumberLexico
     return False
 
 
+def _idiom(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> bool:
+    """ألف مبروك، ألف ليلة: a fixed phrase that counts nothing."""
+    words = [t.key for t in toks[num.start : num.end + 1]]
+    return any(" ".join(words[: n + 1]) in lex.not_claims for n in range(1, len(words)))
+
+
 def _month(tok: Token, lex: NumberLexicon) -> bool:
     return tok.kind == "word" and any(k in lex.months for k in candidates(tok.key))
 
@@ -444,9 +460,10 @@ def _unit(toks: Sequence[Token], e: int, lex: NumberLexicon) -> tuple[str, int]:
 
 
 def _noun_before(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> str:
-    """جندي واحد، جنديين اثنين: واحد and اثنان follow the noun they count."""
+    """جنديين اثنين: اثنان follows the noun it counts, a dual."""
     i = num.start
-    return toks[i - 1].text if i and _unit_word(toks[i - 1], lex) else ""
+    dual = i and toks[i - 1].key.endswith(("ين", "ان")) and len(toks[i - 1].key) > 4
+    return toks[i - 1].text if dual and _unit_word(toks[i - 1], lex) else ""
 
 
 def _unit_elsewhere(toks: Sequence[Token], num: _Number, lex: NumberLexicon) -> str:
@@ -481,7 +498,7 @@ def _read(toks: Sequence[Token], i: int, lex: NumberLexicon) -> tuple[_Reading |
     num = _number_at(toks, i, lex)
     if num is None:
         return None, i + 1
-    if _is_date_or_reference(toks, num, lex):
+    if _is_date_or_reference(toks, num, lex) or _idiom(toks, num, lex):
         return None, num.end
     qualifier, start = _qualifier_before(toks, i, lex)
     rng = _range(toks, num, lex) if qualifier == "exact" else None
@@ -602,7 +619,7 @@ def _may_start(tok: Token, lex: NumberLexicon) -> bool:
         return False
     found = lex.starts.get(tok.key)
     if found is None:
-        found = lex.starts[tok.key] = any(c in lex.number_words for c in candidates(tok.key, _CLITIC_MIN))
+        found = lex.starts[tok.key] = any(c in lex.number_words for c in _number_forms(tok))
     return found
 
 

@@ -40,9 +40,10 @@ log = logging.getLogger(__name__)
 ATTRIBUTION_FILE = "events/attribution.yaml"
 _WORD_LISTS = ("continues", "participles", "relay", "relay_from", "according_to", "estimate", "quote_nouns",
                "complementizers", "pronoun_suffixes", "not_reporting", "stop_scan", "quote_enders", "not_subject",
-               "source_nouns", "skip_after_cue", "before_verb_gap")
+               "source_nouns", "skip_after_cue", "before_verb_gap", "not_reporting_after",
+               "impersonal")
 _SCAN_WORDS = 22  # words after a verb in which its complement must start
-_SUBJECT_WORDS = 4  # words kept as the text of an uncoded speaker (التقرير، مصادر مطلعة)
+_SUBJECT_WORDS = 6  # words kept as the text of an uncoded speaker (التقرير، مصادر مطلعة)
 _MIN_DIRECT_WORDS = 3  # fewer words in marks are a name or a scare quote («داعش»), not a quotation
 _LONG_QUOTE_WORDS = 6  # so many words in marks after a verb are its quotation wherever they start
 _MAX_QUOTE_TOKENS = 600
@@ -108,6 +109,8 @@ class AttributionLexicon:
     source_nouns: frozenset[str]
     skip_after_cue: Phrases
     before_verb_gap: Phrases
+    not_reporting_after: frozenset[str]
+    impersonal: frozenset[str]
     marks: dict[str, str]  # opening mark → closing mark
     kinds: dict[str, str] = field(default_factory=dict)  # cache: token key → reporting cue kind ("" for none)
 
@@ -134,7 +137,8 @@ def _load_attribution(name: str) -> AttributionLexicon:
         pronoun_suffixes=tuple(sorted(words["pronoun_suffixes"], key=len, reverse=True)),
         stop_scan=lists["stop_scan"], quote_enders=lists["quote_enders"], not_subject=lists["not_subject"],
         source_nouns=words["source_nouns"], skip_after_cue=lists["skip_after_cue"],
-        before_verb_gap=lists["before_verb_gap"], marks=marks)
+        before_verb_gap=lists["before_verb_gap"], not_reporting_after=words["not_reporting_after"],
+        impersonal=words["impersonal"], marks=marks)
 
 
 def _phrases(value: Any, path: str, where: str) -> Phrases:
@@ -229,10 +233,13 @@ class Source:
 
 def source_after(view: DocView, doc_text: str, lex: AttributionLexicon, i: int, *,
                  need_entity: bool = False, named: bool = False) -> Source | None:
-    """The source named at token ``i`` (after بحسب، تقديرات، a verb …): an actor mention,
-    a nisba after a source noun (مصادر أمريكية، تقديرات روسية), or an uncoded definite
-    noun phrase (الوثيقة، التقرير) unless ``need_entity``."""
-    i = _skip(view, lex, i)
+    """The source named at token ``i`` (after a verb, بحسب، تقديرات …): an actor mention, a
+    word phrase with a nisba (المنتج المصري، تقديرات روسية), or uncoded words (التقرير،
+    نانو) unless ``need_entity``. With ``named`` (after بحسب، وفقا) the words between the
+    cue and its source are skipped (بحسب ما ذكرت X) and an uncoded source must open with a
+    source noun (بحسب التقرير, not بحسب التوقعات)."""
+    if named or need_entity:
+        i = _skip(view, lex, i)
     if not view.same_sentence(i, i) or not view.is_word(i):
         return None
     if i in view.actors and not _prepositional(view, i):
@@ -244,16 +251,14 @@ def source_after(view: DocView, doc_text: str, lex: AttributionLexicon, i: int, 
     if not _subject_word(view, lex, i) or (named and not _source_noun(lex, view.keys[i])):
         return None
     end = _phrase_end(view, lex, i)
-    for k in range(i + 1, min(end, i + 3)):  # الجنرال رئيس هيئة الأركان …: a title before the coded words
-        if k in view.actors and not _prepositional(view, k):
-            end, m = view.actors[k]
-            return Source(m.entity, view.text(doc_text, i, end), end, i)
+    if i + 1 in view.actors and not _prepositional(view, i + 1):  # الجنرال رئيس هيئة الأركان …: a title first
+        end, m = view.actors[i + 1]
+        return Source(m.entity, view.text(doc_text, i, end), end, i)
     entity = None
-    if end < len(view.tokens) and end in view.modifiers and _source_noun(lex, view.keys[end - 1]):
-        end, m = view.modifiers[end]  # مصادر أمريكية، مسؤول روسي: the nisba codes the source
-        entity = m.entity
-    elif i + 1 in view.modifiers and _source_noun(lex, view.keys[i]):
-        entity = view.modifiers[i + 1][1].entity
+    nisba = next((k for k in range(i + 1, end + 1) if k in view.modifiers), None)
+    if nisba is not None:  # المنتج المصري، الأديب والروائي الليبي: the nisba tells whose
+        entity = view.modifiers[nisba][1].entity
+        end = max(end, view.modifiers[nisba][0])
     if need_entity and entity is None:
         return None
     return Source(entity, view.text(doc_text, i, end), end, i)
@@ -289,18 +294,26 @@ def _bare(word_key: str) -> str:
 
 
 def _subject_word(view: DocView, lex: AttributionLexicon, i: int) -> bool:
-    """A word that can open an uncoded speaker's name: definite (التقرير) or a source noun (مصادر)."""
-    if view.tokens[i].kind != "word" or match_phrase(view.keys, i, lex.not_subject, clitics=False):
+    """A word that can open a speaker's name after a verb (VSO order: وقال أويس، وأكد البيان):
+    not a time word or preposition (وقال، الخميس، …؛ قال لوكالة …), a complementizer, a
+    reporting word or a number."""
+    tok = view.tokens[i]
+    if tok.kind != "word" or match_phrase(view.keys, i, lex.not_subject, clitics=False):
         return False
-    k = view.keys[i]
-    return k.startswith("ال") or _source_noun(lex, k)
+    if _complementizer(view, lex, i) or _speech_cue(view, lex, i) or match_phrase(view.keys, i, lex.according_to):
+        return False
+    k = tok.key
+    if k[:1] in ("ل", "ب") and not _source_noun(lex, k):
+        return False  # للصحفيين، لصاحبة الفندق، باللهجة: the hearer or a manner, not the speaker
+    return not any(ch.isdigit() for ch in k)
 
 
 def _phrase_end(view: DocView, lex: AttributionLexicon, i: int) -> int:
-    """End of an uncoded speaker's words: up to punctuation, a complementizer or a
-    relative pronoun, at most a few words."""
+    """End of an uncoded speaker's words: up to punctuation, a complementizer, a relative
+    pronoun or a preposition (وأضاف تيم باللهجة السورية), at most a few words."""
     j = i + 1
     while (j < len(view.tokens) and j - i < _SUBJECT_WORDS and view.same_sentence(i, j) and view.is_word(j)
+           and not view.keys[j].startswith(("ل", "بال", "كال"))
            and not match_phrase(view.keys, j, lex.not_subject, clitics=False)
            and not _complementizer(view, lex, j) and not _speech_cue(view, lex, j)):
         j += 1
@@ -329,7 +342,7 @@ def _speech_cue(view: DocView, lex: AttributionLexicon, i: int) -> str:
 
 
 def _cue_kind(lex: AttributionLexicon, word_key: str) -> str:
-    forms = verb_candidates(word_key)
+    forms = [f for f in verb_candidates(word_key) if "س" not in word_key[: len(word_key) - len(f)]]  # not سيرى
     for kind, words in (("participle", lex.participles), ("continues", lex.continues), ("relay", lex.relay)):
         if any(f in words for f in forms):
             return kind
@@ -346,10 +359,20 @@ def _cues(view: DocView, lex: AttributionLexicon) -> list[_Cue]:
                 out.append(_Cue(i, i + n, "according"))
                 i += n
                 continue
-            if kind := _speech_cue(view, lex, i):
+            if (kind := _speech_cue(view, lex, i)) and not _not_reporting(view, lex, i):
                 out.append(_Cue(i, i + 1, kind))
         i += 1
     return out
+
+
+def _not_reporting(view: DocView, lex: AttributionLexicon, i: int) -> bool:
+    """وكان لافتا أن …، ويذكر أن …: a reporting word that reports nobody here."""
+    if i and view.sent[i - 1] == view.sent[i] and \
+            any(c in lex.not_reporting_after for c in verb_candidates(view.keys[i - 1])):
+        return True
+    if any(c in lex.impersonal for c in verb_candidates(view.keys[i])) and i + 1 < len(view.tokens):
+        return bool(_complementizer(view, lex, i + 1)) or view.keys[i + 1] in ("الي", "بان")
+    return False
 
 
 def _complementizer(view: DocView, lex: AttributionLexicon, i: int) -> int:
@@ -486,22 +509,22 @@ def _complement(view: DocView, lex: AttributionLexicon, cue: _Cue, spans: dict[i
             prev_ok = tok.text in _COMMAS
             j += 1
             continue
-        if n := _complementizer(view, lex, j):
-            return _after_complementizer(view, lex, spans, j + n, cue)
-        if any(_bare(c) in lex.quote_nouns for c in candidates(view.keys[j])):
-            return _after_colon(view, spans, _past_complementizer(view, lex, j + 1), cue)
         if j >= cue.end and (_speech_cue(view, lex, j) or match_phrase(view.keys, j, lex.stop_scan)):
             return None
+        if cue.kind != "relay" and view.keys[j] in lex.relay_from and j + 1 < len(view.tokens) and \
+                not _complementizer(view, lex, j + 1):
+            return None  # كشف X عن تورطه …: the verb's object is a noun, a later أن is another clause's
+        if n := _complementizer(view, lex, j):
+            return _after_complementizer(view, lex, spans, j + n, cue)
+        if any(_bare(c) in lex.quote_nouns for c in candidates(view.keys[j])):  # عن X قوله إن … / قوله: «…»
+            n = _complementizer(view, lex, j + 1) if j + 1 < len(view.tokens) else 0
+            if n:
+                return _after_complementizer(view, lex, spans, j + 1 + n, cue)
+            return _after_colon(view, spans, j + 2 if view.tokens[j + 1].text == ":" else j + 1, cue)
         prev_ok = False
         words += 1
         j += 1
     return None
-
-
-def _past_complementizer(view: DocView, lex: AttributionLexicon, j: int) -> int:
-    if j < len(view.tokens) and view.tokens[j].text == ":":
-        return j + 1
-    return j + (_complementizer(view, lex, j) if j < len(view.tokens) else 0)
 
 
 def _after_colon(view: DocView, spans: dict[int, int], j: int, cue: _Cue) -> tuple[int, int, str] | None:
@@ -560,10 +583,10 @@ def _marks_before(view: DocView, cue: _Cue, closes: dict[int, int]) -> tuple[int
 def _coded(view: DocView, text: str, subject: Source, limit: int) -> Source:
     """المسؤول الصحفي في البيت الأبيض جوش إرنست: when the first words name no country, a
     coded actor later in the same phrase (no comma between) names the speaker better."""
-    if subject.entity is not None and subject.entity.code:
+    if (subject.entity is not None and subject.entity.code) or subject.start < 0:
         return subject
-    j = subject.end
-    while j < min(limit, subject.end + _SUBJECT_WORDS + 2) and view.tokens[j].text not in _COMMAS:
+    j = subject.start + 1
+    while j < min(limit, subject.end + _SUBJECT_WORDS) and view.tokens[j].text not in _COMMAS:
         if j in view.actors and view.actors[j][1].entity.code and not _prepositional(view, j):
             end, m = view.actors[j]
             return Source(m.entity, view.text(text, subject.start, end), end, subject.start)
@@ -586,13 +609,14 @@ def _implicit_speaker(view: DocView, text: str, lex: AttributionLexicon, cue: _C
     """The speaker when none is named after the verb: the subject just before it (X قال),
     the previous speaker (وأضاف، مضيفا), or the subject opening the sentence (ورفض X …، وقال)."""
     conjoined = view.keys[cue.start][:1] in ("و", "ف") and len(view.keys[cue.start]) > 3
-    before = None if conjoined else _subject_before(view, text, lex, cue.start)
+    before = None if conjoined else _subject_before(view, text, lex, cue.start, gap=cue.kind != "participle")
     if before is not None:
         return before
     if cue.kind not in ("continues", "participle") and not conjoined:
         return None
     sent, para = view.sent[cue.start], view.para[cue.start]
-    earlier = [f for f in found if f.cue.start < cue.start]
+    gender = _gender(lex, view.keys[cue.start])
+    earlier = [f for f in found if f.cue.start < cue.start and _agrees(lex, gender, view.keys[f.cue.start])]
     same = [f for f in earlier if view.sent[f.cue.start] == sent  # the main verb's, not one reported inside
             and not any(g.start <= f.cue.start < g.end for g in earlier)]
     if same:
@@ -604,17 +628,37 @@ def _implicit_speaker(view: DocView, text: str, lex: AttributionLexicon, cue: _C
     in_para = [f for f in earlier if view.para[f.cue.start] == para]
     if in_para:
         return _source_of(in_para[-1])
+    if cue.kind == "participle":
+        return None  # it hangs on a verb of its own sentence, which did not report
     return _source_of(earlier[-1]) if earlier else None
+
+
+def _gender(lex: AttributionLexicon, word_key: str) -> str:
+    """"f" for a feminine reporting word (قالت، تقول، مضيفة), "m" for a masculine one, ""
+    when it does not show (بحسب): a وأضافت does not go on from a man's words."""
+    for k in verb_candidates(word_key):
+        if k in lex.participles:
+            return "f" if k.endswith("ه") and (k[:-1] + "ا") in lex.participles else "m"
+        if k in lex.verbs:
+            feminine = (k.endswith("ت") and k[:-1] in lex.verbs) or (k.startswith("ت") and "ي" + k[1:] in lex.verbs)
+            return "f" if feminine else "m"
+    return ""
+
+
+def _agrees(lex: AttributionLexicon, gender: str, other_key: str) -> bool:
+    other = _gender(lex, other_key)
+    return not gender or not other or gender == other
 
 
 def _source_of(f: _Found) -> Source:
     return Source(f.speaker, f.speaker_text, f.start)
 
 
-def _subject_before(view: DocView, text: str, lex: AttributionLexicon, v: int) -> Source | None:
-    """فإن أشتون كارتر قال، وكانت الوزارة، قد أعلنت: an actor ending right before the verb."""
+def _subject_before(view: DocView, text: str, lex: AttributionLexicon, v: int, *, gap: bool = True) -> Source | None:
+    """فإن أشتون كارتر قال، وكانت الوزارة، قد أعلنت: an actor ending right before the verb
+    (across a comma or قد/كان when ``gap``), else a definite noun right before it (الضابط قال)."""
     k = v
-    while k > 0 and view.same_sentence(k - 1, v):
+    while gap and k > 0 and view.same_sentence(k - 1, v):
         if match_phrase(view.keys, k - 1, lex.before_verb_gap, clitics=True) or \
                 view.tokens[k - 1].text in _COMMAS:
             k -= 1
@@ -623,6 +667,10 @@ def _subject_before(view: DocView, text: str, lex: AttributionLexicon, v: int) -
     for start, (end, m) in view.actors.items():
         if end == k and view.same_sentence(start, v) and not _prepositional(view, start):
             return Source(m.entity, view.text(text, start, end), end, start)
+    w = v - 1
+    if gap and w >= 0 and view.same_sentence(w, v) and view.tokens[w].kind == "word" and view.keys[w].startswith("ال") \
+            and _subject_word(view, lex, w):
+        return Source(None, view.tokens[w].text, v, w)
     return None
 
 

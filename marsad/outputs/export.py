@@ -124,7 +124,7 @@ PAGE_SIZE = 500  # event groups read per query: bounds memory, keeps round trips
 _CHUNK = 400  # values per "IN (...)"
 _SEP = ";"
 # Best first: which mention's date source a group's date is credited to.
-_CERTAINTY_ORDER = {source: i for i, source in enumerate(DATE_CERTAINTY)}
+_CERTAINTY_ORDER = {source: i for i, source in enumerate(("text", "published", "given", "text-header", "header"))}
 
 
 class _Group(NamedTuple):
@@ -261,7 +261,7 @@ def _merged_record(group: _Group, mentions: list[dict[str, Any]]) -> dict[str, A
         "actor": _union_entities(m["actor"] for m in mentions),
         "recipient": _union_entities(m["recipient"] for m in mentions),
         "date": group.date, "date_precision": group.date_precision, "date_source": date_source,
-        "date_certainty": DATE_CERTAINTY.get(date_source, "undated"),
+        "date_certainty": _certainty(date_source),
         "location": next((m["location"] for m in mentions if m["location"]), None),
         "num_mentions": group.num_mentions, "num_articles": group.num_articles, "num_sources": group.num_sources,
         "mentions": mentions,
@@ -275,6 +275,10 @@ def _date_source(group: _Group, mentions: list[dict[str, Any]]) -> str:
     sources = [m["date_source"] for m in mentions
                if m["date"] == group.date and m["date_precision"] == group.date_precision]
     return min(sources, key=lambda s: _CERTAINTY_ORDER.get(s, 99), default="none")
+
+
+def _certainty(date_source: str) -> str:
+    return DATE_CERTAINTY.get(date_source, date_source)
 
 
 def _union(lists: Iterable[list[str]]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -199,7 +200,7 @@ def _edge(entry: dict, x: float, y: float, cx: float, cy: float, side: str, bigg
 
 
 def _node(code: str, x: float, y: float, link: str, css: str) -> Markup:
-    href = link.replace("{code}", code)
+    href = link.replace("{code}", quote(code, safe=""))
     return Markup('<a href="{href}"><rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{w}" height="24" rx="12"/>'
                   '<text class="node-label" x="{tx:.1f}" y="{ty:.1f}" text-anchor="middle">{code}</text></a>').format(
         href=href, css=css, x=x - 30, y=y - 12, w=60, tx=x, ty=y + 5, code=code)

@@ -210,7 +210,7 @@ def event_detail(store: Store, some_id: str) -> dict[str, Any] | None:
     mentions = events_by_ids(store, mention_ids)
     actor_spans = _mention_spans(store, mentions)
     for m in mentions:
-        m.update(_evidence_spans(m, actor_spans.get((m["article_id"], m["sentence"]), [])))
+        m.update(evidence_spans(m, actor_spans.get((m["article_id"], m["sentence"]), [])))
     first = mentions[0] if mentions else {}
     group.setdefault("event_type", first.get("event_type"))
     group.setdefault("quad_code", first.get("quad_code"))
@@ -239,7 +239,7 @@ def _mention_spans(store: Store, events: list[dict[str, Any]]) -> dict[tuple[str
     return out
 
 
-def _evidence_spans(event: dict[str, Any], mentions: list[tuple]) -> dict[str, Any]:
+def evidence_spans(event: dict[str, Any], mentions: list[tuple]) -> dict[str, Any]:
     """The trigger's and the actors' offsets inside the evidence sentence (for highlighting)."""
     base, text = event["start"], event["evidence"] or ""
     t_start, t_end = event["trigger_start"] - base, event["trigger_end"] - base
