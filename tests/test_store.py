@@ -431,7 +431,6 @@ def test_search_ignores_clitics_and_spelling_variants(db_url: str) -> None:
 def test_version_2_database_gets_search_forms_on_upgrade(db_url: str, tmp_path: Path) -> None:
     with open_store(db_url, migrate=False) as store:
         store.migrate(2)
-    with open_store(db_url, migrate=False) as store:
         with store._transaction():
             store._execute("INSERT INTO articles (id, content_hash, published_source, raw_text, clean_text,"
                            " ingested_at) VALUES ('old', 'h', 'none', 'x', 'x', '2024-01-01')")

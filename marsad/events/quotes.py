@@ -315,7 +315,8 @@ def _phrase_end(view: DocView, lex: AttributionLexicon, i: int) -> int:
     while (j < len(view.tokens) and j - i < _SUBJECT_WORDS and view.same_sentence(i, j) and view.is_word(j)
            and not view.keys[j].startswith(("ل", "بال", "كال"))
            and not match_phrase(view.keys, j, lex.not_subject, clitics=False)
-           and not _complementizer(view, lex, j) and not _speech_cue(view, lex, j)):
+           and not _complementizer(view, lex, j) and not _speech_cue(view, lex, j)
+           and not any(_bare(c) in lex.quote_nouns for c in candidates(view.keys[j]))):
         j += 1
     return j
 
