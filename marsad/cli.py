@@ -536,10 +536,10 @@ def export_cmd(db: str, output: str, fmt: str | None, since: str | None, until: 
     """Write the events, one record per real event (merged mentions), or the actor network.
 
     \b
-    jsonl     PLOVER records with every mention as evidence (canonical)
-    csv, tsv  flat ICEWS/GDELT-like columns (see marsad/outputs/export.py)
-    parquet   the same flat columns, typed (needs marsad[parquet])
-    graphml, gexf   actor → recipient network, edge weights per quad class
+    jsonl          PLOVER records with every mention as evidence (canonical)
+    csv, tsv       flat ICEWS/GDELT-like columns (see marsad/outputs/export.py)
+    parquet        the same flat columns, typed (needs marsad[parquet])
+    graphml, gexf  actor → recipient network, edge weights per quad class
 
     \b
     Examples:

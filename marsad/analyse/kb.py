@@ -196,6 +196,10 @@ def _code(value: Any) -> str:
     return code
 
 
+_SEAT_LABELS = {"GOV": "government", "LEG": "legislature", "MIL": "military", "JUD": "judiciary",
+                "SPY": "intelligence", "PRE": "de facto authority", "COP": "police"}
+
+
 def _load_country(kb: KnowledgeBase, raw: dict[str, Any], source: str) -> None:
     code, name = _code(raw["code"]), str(raw["name"])
     wikidata = raw.get("wikidata")
@@ -207,7 +211,9 @@ def _load_country(kb: KnowledgeBase, raw: dict[str, Any], source: str) -> None:
         raise ValueError("field 'seats' must map sectors to lists of names")
     for sector, names in seats.items():
         for text in _strings({"s": names}, "s"):
-            kb.add(text, Entry("seat", code, _sector(sector), f"{name} ({text})", key=code, source=source))
+            # English name: the seat's Arabic words are kept as the mention's text, not its name
+            label = _SEAT_LABELS.get(_sector(sector), _sector(sector).lower())
+            kb.add(text, Entry("seat", code, _sector(sector), f"{name} ({label})", key=code, source=source))
     for nisba in _strings(raw, "nisba"):
         for form, plural in nisba_forms(nisba):
             kb.add(form, Entry("nisba", code, "", name, key=code, source=source, plural=plural))

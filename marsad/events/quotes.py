@@ -298,14 +298,21 @@ def _subject_word(view: DocView, lex: AttributionLexicon, i: int) -> bool:
     not a time word or preposition (وقال، الخميس، …؛ قال لوكالة …), a complementizer, a
     reporting word or a number."""
     tok = view.tokens[i]
-    if tok.kind != "word" or match_phrase(view.keys, i, lex.not_subject, clitics=False):
+    if tok.kind != "word" or match_phrase(view.keys, i, lex.not_subject):
         return False
     if _complementizer(view, lex, i) or _speech_cue(view, lex, i) or match_phrase(view.keys, i, lex.according_to):
         return False
     k = tok.key
-    if k[:1] in ("ل", "ب") and not _source_noun(lex, k):
+    if k[:1] in ("ل", "ب") and not _source_noun(lex, k) and not _name_alone(view, lex, i):
         return False  # للصحفيين، لصاحبة الفندق، باللهجة: the hearer or a manner, not the speaker
     return not any(ch.isdigit() for ch in k)
+
+
+def _name_alone(view: DocView, lex: AttributionLexicon, i: int) -> bool:
+    """وذكرت لطيفة، …: a word standing alone before a comma or إن is a name, even if it opens with ل/ب."""
+    nxt = i + 1
+    return nxt < len(view.tokens) and view.same_sentence(i, nxt) and (
+        view.tokens[nxt].text in _COMMAS or bool(_complementizer(view, lex, nxt)))
 
 
 def _phrase_end(view: DocView, lex: AttributionLexicon, i: int) -> int:
@@ -351,17 +358,24 @@ def _cue_kind(lex: AttributionLexicon, word_key: str) -> str:
 
 
 def _cues(view: DocView, lex: AttributionLexicon) -> list[_Cue]:
+    """Reporting verbs and according-to phrases outside actor mentions, in text order."""
     out = []
+    keys, tokens, kinds, accord = view.keys, view.tokens, lex.kinds, lex.according_to
     i = 0
-    while i < len(view.tokens):
-        if view.tokens[i].kind == "word" and i not in view.inside:
-            n = match_phrase(view.keys, i, lex.according_to)
-            if n:
-                out.append(_Cue(i, i + n, "according"))
-                i += n
-                continue
-            if (kind := _speech_cue(view, lex, i)) and not _not_reporting(view, lex, i):
-                out.append(_Cue(i, i + 1, kind))
+    while i < len(tokens):
+        if tokens[i].kind != "word" or i in view.inside:
+            i += 1
+            continue
+        kind = kinds.get(keys[i])
+        if kind is None:
+            kind = kinds[keys[i]] = _cue_kind(lex, keys[i])
+        n = accord.match(keys, i) if kind == "" or kind == "verb" else 0
+        if n:
+            out.append(_Cue(i, i + n, "according"))
+            i += n
+            continue
+        if kind and not _not_reporting(view, lex, i):
+            out.append(_Cue(i, i + 1, kind))
         i += 1
     return out
 
@@ -445,13 +459,15 @@ def extract_quotes(doc: Doc, lex: AttributionLexicon | None = None) -> list[Quot
     closes = {c: o for o, c in spans.items()}
     quoted = {k for o, c in spans.items() if _words_between(view, o, c) >= _MIN_DIRECT_WORDS for k in range(o, c)}
     found: list[_Found] = []
-    for cue in _cues(view, lex):
+    cues_found = _cues(view, lex)
+    for cue in cues_found:
         if cue.start in quoted:
             continue  # words reported inside a quotation belong to it
         q = _according(doc.text, view, lex, cue, spans, closes, found) if cue.kind == "according" else \
             _reported(doc.text, view, lex, cue, spans, closes, found)
         if _usable(q, found):
             found.append(q)
+    log.debug("%s: %d quotation(s) from %d reporting cue(s)", doc.article.id, len(found), len(cues_found))
     return [_as_quote(doc, view, q) for q in found]
 
 

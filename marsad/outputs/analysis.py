@@ -152,7 +152,7 @@ def groups(store: Store, *, since: str | None = None, until: str | None = None) 
             "num_mentions", "num_articles", "num_sources", "first_event_id"]
     out = pd.DataFrame(rows, columns=cols)
     if since:
-        out = out[out["date"].fillna("") + "~" >= since]
+        out = out[out["date"].notna() & (out["date"].fillna("") + "~" >= since)]
     if until:
         out = out[out["date"].notna() & (out["date"] <= until + "~")]
     return out.reset_index(drop=True)

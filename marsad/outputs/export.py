@@ -21,8 +21,9 @@ Formats
                      "event_scale", "rule"}, …]}
 
   ``mode``/``context``/``aux`` are the union over the mentions (reports word one act
-  differently); ``actor``/``recipient`` the union of the mentions' entities (one per
-  code, sector and name, first wording kept); ``mentions`` is every mention, the
+  differently); ``actor``/``recipient`` the union of the mentions' entities, one per
+  code as the first mention names it (the codes are what made the mentions one event;
+  each mention keeps its own entities); ``mentions`` is every mention, the
   group's first mention first, then by publication date: all the evidence.
   ``num_mentions == len(mentions)``.
 - ``csv``/``tsv`` (``write_csv``) and ``parquet`` (``write_parquet``): flat rows with
@@ -45,8 +46,8 @@ Column             Parquet   Meaning
 GlobalEventID      string    event group id ("g" + 15 hex digits), stable across re-runs
 Date               string    ISO date as precise as known: YYYY-MM-DD, YYYY-MM or YYYY
 DatePrecision      string    day, month or year (empty when undated)
-DateCertainty      string    where the date comes from: stated in the text, publication
-                             date, page header date (unreliable), undated
+DateCertainty      string    where the date comes from (``analysis.DATE_CERTAINTY``): stated
+                             in the text, publication date, page header date (unreliable) …
 SourceName         string    actor entities' English names
 SourceSector       string    actor entities' PLOVER sectors (GOV, MIL, REB …)
 SourceCountry      string    actor entities' PLOVER codes (ISO alpha-3, IGO, UNO …)
@@ -87,16 +88,18 @@ import logging
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from marsad.errors import MarsadError
+from marsad.lexicons import load_yaml
 from marsad.outputs.analysis import DATE_CERTAINTY, network
 from marsad.store.base import Store
 from marsad.types import Entity
 
 __all__ = ["ExportError", "FORMATS", "FLAT_COLUMNS", "export", "format_from_path", "iter_merged_events", "flat_row",
-           "write_jsonl", "write_csv", "write_parquet", "write_network", "actor_network"]
+           "write_jsonl", "write_csv", "write_parquet", "write_network", "actor_network", "known_actor_names"]
 
 log = logging.getLogger(__name__)
 
@@ -286,10 +289,11 @@ def _union(lists: Iterable[list[str]]) -> list[str]:
 
 
 def _union_entities(lists: Iterable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One entity per code, first seen first; uncoded entities (code "") one per sector and name."""
     seen: dict[tuple, dict[str, Any]] = {}
     for entities in lists:
         for e in entities:
-            seen.setdefault((e["code"], e["sector"], e["name"]), e)
+            seen.setdefault((e["code"],) if e["code"] else ("", e["sector"], e["name"]), e)
     return list(seen.values())
 
 
@@ -375,23 +379,35 @@ def write_parquet(store: Store, path: str | Path, *, batch_rows: int = 5000, **f
     return n
 
 
+@lru_cache(maxsize=1)
+def known_actor_names() -> dict[str, tuple[str, str]]:
+    """Code → (English name, Arabic name) from the knowledge base, for codes that name one actor:
+    countries, the UN (UNO) and the EU (EUR); not IGO, NGO … which stand for many."""
+    names = {c["code"]: (c["name"], c["names"][0]) for c in load_yaml("actors/countries.yaml") if c.get("names")}
+    for org in load_yaml("actors/organizations.yaml"):
+        if org.get("code") in ("UNO", "EUR") and not org.get("parent") and org["code"] not in names:
+            names[org["code"]] = (org["name"], org["names"][0])
+    return names
+
+
 def actor_network(store: Store) -> Any:
     """``analysis.network`` with node labels ("USA — United States") and event counts per node."""
     graph = network(store)
-    names = _actor_names(store)
+    seen = _actor_names(store)
     for code in graph.nodes:
-        known = names.get(code, [])
+        used = seen.get(code, [])
+        name = known_actor_names().get(code, (None,))[0] or (used[0] if len(used) == 1 else "")
         node = graph.nodes[code]
-        node["label"] = f"{code} — {known[0]}" if len(known) == 1 else code
-        node["name"] = known[0] if len(known) == 1 else ""
-        node["names"] = "; ".join(known[:5])
+        node["label"] = f"{code} — {name}" if name else code
+        node["name"] = name
+        node["names"] = "; ".join(used[:5])  # as the events name it, most used first
         node["events_as_actor"] = int(graph.out_degree(code, weight="weight"))
         node["events_as_recipient"] = int(graph.in_degree(code, weight="weight"))
     return graph
 
 
 def _actor_names(store: Store) -> dict[str, list[str]]:
-    """English names per code, most used first (a country has one; IGO stands for many)."""
+    """English names per code in the store's events, most used first."""
     rows = store.query("SELECT code, name, COUNT(*) FROM event_actors WHERE code <> '' GROUP BY code, name"
                        " ORDER BY code, COUNT(*) DESC, name")
     out: dict[str, list[str]] = {}

@@ -37,6 +37,7 @@ import pandas as pd
 
 from marsad.errors import MarsadError
 from marsad.outputs.analysis import QUADS, parse_dyad, series, timeline
+from marsad.outputs.export import known_actor_names
 from marsad.store.base import Store
 
 if TYPE_CHECKING:
@@ -124,24 +125,12 @@ def _word_index(words: list[str], trigger: str | None) -> int:
     return next((i for i, w in enumerate(words) if first[0] in w), 0)
 
 
-@lru_cache(maxsize=1)
-def _actor_names() -> dict[str, tuple[str, str]]:
-    """Code → (English name, Arabic name) for countries, the UN and the EU (not for IGO, NGO …)."""
-    from marsad.lexicons import load_yaml
-
-    names = {c["code"]: (c["name"], c["names"][0]) for c in load_yaml("actors/countries.yaml") if c.get("names")}
-    for org in load_yaml("actors/organizations.yaml"):
-        if org.get("code") in ("UNO", "EUR") and not org.get("parent") and org["code"] not in names:
-            names[org["code"]] = (org["name"], org["names"][0])
-    return names
-
-
 def actor_title(codes: list[str | None]) -> tuple[str, str]:
     """English and Arabic titles for actor codes: ("USA–RUS (United States – Russia)", "الولايات المتحدة – روسيا")."""
     used = [c for c in codes if c]
     if not used:
         return "all events", "كل الأحداث"
-    names = [_actor_names().get(c, (c, c)) for c in used]
+    names = [known_actor_names().get(c, (c, c)) for c in used]
     english = "–".join(used)
     if any(n[0] != c for n, c in zip(names, used, strict=True)):
         english += " (" + " – ".join(n[0] for n in names) + ")"
@@ -420,12 +409,13 @@ def _timeline_points(ax: Axes, shown: pd.DataFrame) -> None:
 
 
 def _timeline_labels(ax: Axes, shown: pd.DataFrame) -> None:
-    """Type (and ×N mentions) on the left, the Arabic snippet right-aligned: read from the right."""
+    """Type (×N mentions, auxiliary modes) on the left, the Arabic snippet right-aligned: read from the right."""
     ax.set_axis_off()
     for y, (_, ev) in enumerate(shown.iterrows()):
         color = QUAD_TEXT_COLORS.get(QUADS.get(int(ev["quad_code"]), ""), "#555555")
         times = f" ×{int(ev['num_mentions'])}" if int(ev["num_mentions"]) > 1 else ""
-        ax.text(0.0, y, f"{ev['event_type']}{times}", ha="left", va="center", fontsize=8, fontweight="bold",
+        aux = f" ({ev['aux'].replace(',', ', ')})" if ev["aux"] else ""  # negated, hypothetical, past …
+        ax.text(0.0, y, f"{ev['event_type']}{times}{aux}", ha="left", va="center", fontsize=8, fontweight="bold",
                 color=color, transform=ax.get_yaxis_transform())
         snippet = evidence_snippet(ev["evidence"], ev["trigger"])
         ax.text(1.0, y, arabic_label(snippet), ha="right", va="center", fontsize=9,

@@ -37,7 +37,7 @@ from marsad.types import Article, Skipped
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["run_job", "SparkSummary", "OUTPUT_TABLES"]
 
@@ -92,27 +92,80 @@ def _run(session: SparkSession, inputs: list[str], out: str, partitions: int, ov
          started: float) -> SparkSummary:
     sc = session.sparkContext
     _check_output(sc, out, overwrite)
-    from pyspark import StorageLevel
-
-    rows = _processed_rows(sc, inputs, partitions).persist(StorageLevel.MEMORY_AND_DISK)
+    stage1 = _cached_frame(session, _processed_rows(sc, inputs, partitions), (*STAGE1_TABLES, MERGE))
     try:
-        counts = rows.map(lambda pair: pair[0]).countByValue()
+        counts = _counts(stage1)
+        reasons = _skip_reasons(stage1)
         for table in STAGE1_TABLES:
-            _write(session, rows, table, out, overwrite)
-        groups = _grouped_rows(rows, partitions).persist(StorageLevel.MEMORY_AND_DISK)
+            _write(stage1, table, out, overwrite)
+        stage2 = _cached_frame(session, _grouped_rows(stage1, partitions), STAGE2_TABLES)
         try:
+            counts |= _counts(stage2)
             for table in STAGE2_TABLES:
-                _write(session, groups, table, out, overwrite)
-            n_groups = groups.filter(lambda pair: pair[0] == "event_groups").count()
+                _write(stage2, table, out, overwrite)
         finally:
-            groups.unpersist()
-        reasons = rows.filter(lambda pair: pair[0] == "skipped").map(lambda pair: _reason(pair[1][1])).countByValue()
+            stage2.unpersist()
     finally:
-        rows.unpersist()
-    summary = SparkSummary(out, counts.get("articles", 0), counts.get("events", 0), n_groups,
-                           counts.get("skipped", 0), dict(reasons), time.monotonic() - started)
+        stage1.unpersist()
+    summary = SparkSummary(out, counts.get("articles", 0), counts.get("events", 0), counts.get("event_groups", 0),
+                           counts.get("skipped", 0), reasons, time.monotonic() - started)
     log.info("spark job: %s", summary)
     return summary
+
+
+def _cached_frame(session: SparkSession, rows: RDD, tables: Sequence[str]) -> DataFrame:
+    """One cached DataFrame holding several tables: a ``table`` column and one struct column per table.
+
+    Python turns each row into Spark's format once; splitting and writing the tables is then
+    left to the JVM, instead of every write going through Python again.
+    """
+    from pyspark import StorageLevel
+
+    schema = ", ".join(["`table` STRING", *(f"`{t}` STRUCT<{_struct_fields(t)}>" for t in tables)])
+    position = {t: i for i, t in enumerate(tables)}
+    width = len(tables)
+
+    def spread(pair: tuple[str, tuple]) -> tuple:
+        table, row = pair
+        cells: list[Any] = [None] * width
+        cells[position[table]] = row
+        return (table, *cells)
+
+    return session.createDataFrame(rows.map(spread), schema=schema).persist(StorageLevel.MEMORY_AND_DISK)
+
+
+def _struct_fields(table: str) -> str:
+    return ", ".join(f"`{name}`: {kind}" for name, kind in _columns(SCHEMAS[table]))
+
+
+def _columns(ddl: str) -> list[tuple[str, str]]:
+    """``name TYPE`` pairs of a DDL column list (commas inside <…> belong to the type)."""
+    columns, depth, start = [], 0, 0
+    for i, ch in enumerate(ddl + ","):
+        depth += (ch == "<") - (ch == ">")
+        if ch == "," and depth == 0:
+            name, kind = ddl[start:i].strip().split(" ", 1)
+            columns.append((name, kind))
+            start = i + 1
+    return columns
+
+
+def _table(frame: DataFrame, table: str) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    return frame.filter(F.col("table") == table).select(f"`{table}`.*")
+
+
+def _counts(frame: DataFrame) -> dict[str, int]:
+    return {row["table"]: row["count"] for row in frame.groupBy("table").count().collect()}
+
+
+def _skip_reasons(frame: DataFrame) -> dict[str, int]:
+    """Skips by reason, without the details in parentheses (as `marsad run` reports them)."""
+    from pyspark.sql import functions as F
+
+    reason = F.substring_index(F.col("reason"), " (", 1).alias("reason")
+    return {row["reason"]: row["count"] for row in _table(frame, "skipped").groupBy(reason).count().collect()}
 
 
 # ---------------------------------------------------------------- stage 1: articles
@@ -208,9 +261,9 @@ def _drain(skipped: list[Skipped]) -> Iterator[tuple[str, tuple]]:
 # ---------------------------------------------------------------- stage 2: event groups
 
 
-def _grouped_rows(rows: RDD, partitions: int) -> RDD:
+def _grouped_rows(stage1: DataFrame, partitions: int) -> RDD:
     """Event groups: all mentions of a merge key in one partition, sorted, grouped as in one process."""
-    items = rows.filter(lambda pair: pair[0] == MERGE).map(lambda pair: (pair[1][:3], pair[1]))
+    items = _table(stage1, MERGE).rdd.map(lambda row: (tuple(row[:3]), tuple(row)))
     ordered = items.repartitionAndSortWithinPartitions(partitions, partitionFunc=_merge_key_hash)
     return ordered.mapPartitions(_groups_of_partition)
 
@@ -233,13 +286,12 @@ def _groups_of_partition(items: Iterable[tuple[tuple, tuple]]) -> Iterator[tuple
 # ---------------------------------------------------------------- output
 
 
-def _write(session: SparkSession, rows: RDD, table: str, out: str, overwrite: bool) -> None:
-    data = rows.filter(lambda pair, t=table: pair[0] == t).map(lambda pair: pair[1])
-    frame = session.createDataFrame(data, schema=SCHEMAS[table])
+def _write(frame: DataFrame, table: str, out: str, overwrite: bool) -> None:
+    data = _table(frame, table)
     column = PARTITIONED_BY.get(table)
     if column:
-        frame = frame.sortWithinPartitions(column)  # one open file per partition value at a time
-    writer = frame.write.mode("overwrite" if overwrite else "errorifexists")
+        data = data.sortWithinPartitions(column)  # one open file per partition value at a time
+    writer = data.write.mode("overwrite" if overwrite else "errorifexists")
     if column:
         writer = writer.partitionBy(column)
     writer.parquet(f"{out}/{table}")
@@ -256,7 +308,3 @@ def _check_output(sc: SparkContext, out: str, overwrite: bool) -> None:
     if clash:
         raise MarsadError(f"{out} already holds marsad output ({', '.join(clash)}); "
                           "choose another --out or pass --overwrite to replace it")
-
-
-def _reason(text: str) -> str:
-    return text.split(" (")[0]

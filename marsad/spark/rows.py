@@ -51,8 +51,11 @@ SCHEMAS: dict[str, str] = {
 }
 TABLES = tuple(SCHEMAS)
 
-# What the merge stage needs of one event: MergeItem's fields plus the quad code for the group row.
+# Not an output: what the merge stage needs of one event (MergeItem's fields, key first, and the
+# quad code for the group row).
 MERGE = "merge"
+SCHEMAS[MERGE] = ("merge_key STRING, article_id STRING, event_id STRING, date STRING, date_precision STRING, "
+                  "cluster STRING, source STRING, quad_code INT")
 
 
 def doc_rows(doc: Doc) -> Iterator[tuple[str, tuple]]:

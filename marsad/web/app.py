@@ -77,6 +77,10 @@ def create_app(db: str | Path, *, write_token: str | None = None) -> FastAPI:
     app.state.db = str(db)
     app.state.write_token = write_token or None
     app.state.templates = _templates()
+    if write_token:  # load the pipeline's lexicons now, not on the first article added
+        from marsad.web.ingest import warm_up
+
+        threading.Thread(target=warm_up, name="marsad-warm-up", daemon=True).start()
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -54,20 +54,20 @@ def series_chart(points: Sequence[SeriesPoint], *, quad_names: dict[int, str], s
     """
     left, right, top, bottom = 48, 56, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    up = _nice_max(max((p.by_quad.get(1, 0) + p.by_quad.get(2, 0) for p in points), default=0))
-    down = _nice_max(max((p.by_quad.get(3, 0) + p.by_quad.get(4, 0) for p in points), default=0))
+    most_up = max((p.by_quad.get(1, 0) + p.by_quad.get(2, 0) for p in points), default=0)
+    most_down = max((p.by_quad.get(3, 0) + p.by_quad.get(4, 0) for p in points), default=0)
+    up, down = _halves(most_up, most_down)
     zero = top + plot_h * up / (up + down)
     unit = plot_h / (up + down)  # pixels per event
-    score_top = _nice_max(max((abs(p.score) for p in points), default=0))
-    score_unit = unit * max(up, down) / score_top  # the score axis spans the larger half
+    score_top, score_unit = _score_scale(points, up * unit, down * unit)
     band = plot_w / max(len(points), 1)
     bar_w = max(min(band * 0.7, 48), 1.5)
 
     parts: list[Markup] = [Markup(
         '<svg class="chart series-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%"'
         ' role="img" aria-label="{label}" direction="ltr">').format(w=width, h=height, label=score_name)]
-    parts += _count_axis(left, width - right, zero, unit, up, down)
-    parts += _score_axis(width - right, zero, score_unit, score_top, max(up, down) * unit)
+    parts += _count_axis(left, width - right, zero, unit, up if most_up else 0, down if most_down else 0)
+    parts += _score_axis(width - right, zero, score_unit, score_top, up * unit, down * unit)
     for i, p in enumerate(points):
         x = left + band * i + (band - bar_w) / 2
         parts += _stacked_bars(p, x, bar_w, zero, unit, quad_names)
@@ -87,19 +87,43 @@ def _count_axis(x0: float, x1: float, zero: float, unit: float, up: float, down:
     return out
 
 
-def _score_axis(x: float, zero: float, score_unit: float, score_top: float, half: float) -> list[Markup]:
+def _halves(most_up: int, most_down: int) -> tuple[float, float]:
+    """Axis tops above and below zero; a side with no events keeps a sliver, so zero stays visible."""
+    if most_up and most_down:
+        return _nice_max(most_up), _nice_max(most_down)
+    if most_down:
+        return _nice_max(most_down) * 0.15, _nice_max(most_down)
+    top = _nice_max(most_up)
+    return top, top * 0.15
+
+
+def _score_scale(points: Sequence[SeriesPoint], up_px: float, down_px: float) -> tuple[float, float]:
+    """The score axis' tick step base and pixels per score point, so every score fits its half."""
+    highest = max((p.score for p in points), default=0.0)
+    lowest = -min((p.score for p in points), default=0.0)
+    score_top = _nice_max(max(highest, lowest))
+    fits = [px / _nice_max(v) for v, px in ((highest, up_px), (lowest, down_px)) if v > 0]
+    return score_top, min(fits) if fits else up_px / score_top
+
+
+def _score_axis(x: float, zero: float, score_unit: float, score_top: float, up_px: float,
+                down_px: float) -> list[Markup]:
     out = []
     for value in _ticks(score_top):
-        for signed in {value, -value}:
+        for signed in sorted({value, -value}):
             y = zero - signed * score_unit
-            if abs(zero - y) <= half + 0.5:
+            if -down_px - 0.5 <= zero - y <= up_px + 0.5:
                 out.append(Markup('<text class="tick score-tick" x="{x}" y="{y:.1f}">{v}</text>').format(
                     x=x + 6, y=y + 4, v=_fmt(signed)))
     return out
 
 
 def _ticks(top: float) -> list[float]:
-    return [top * i / 4 for i in range(5)] if top > 4 else [float(v) for v in range(int(top) + 1)]
+    """Round tick values from 0 to ``top``: every unit up to 5, else five or four steps."""
+    if top <= 5:
+        return [float(v) for v in range(int(top) + 1)]
+    step = top / 5 if (top / 5).is_integer() else top / 4
+    return [step * i for i in range(int(round(top / step)) + 1)]
 
 
 def _stacked_bars(p: SeriesPoint, x: float, bar_w: float, zero: float, unit: float,

@@ -34,6 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
     "top_dyads": {"ar": "أنشط الثنائيات", "en": "Most active dyads"},
     "recent_events": {"ar": "أحدث الأحداث", "en": "Recent events"},
     "by_quad": {"ar": "الأحداث حسب الفئة", "en": "Events by quad class"},
+    "by_type": {"ar": "حسب نوع الحدث", "en": "By event type"},
     "all_events": {"ar": "كل الأحداث", "en": "All events"},
     "empty_db": {"ar": "قاعدة البيانات فارغة. شغّل marsad run لملئها.",
                  "en": "The database is empty. Fill it with `marsad run`."},
@@ -90,7 +91,8 @@ LABELS: dict[str, dict[str, str]] = {
     # event view
     "event_title": {"ar": "حدث", "en": "Event"},
     "event_mentions": {"ar": "الإشارات إلى هذا الحدث", "en": "Mentions of this event"},
-    "event_counts": {"ar": "{m} إشارة في {a} مقال من {s} مصدر", "en": "{m} mention(s) in {a} article(s) from {s} source(s)"},
+    "event_counts": {"ar": "{m} إشارة في {a} مقال من {s} مصدر",
+                     "en": "{m} mention(s) in {a} article(s) from {s} source(s)"},
     "date_certainty": {"ar": "مصدر التاريخ", "en": "date from"},
     "open_article": {"ar": "افتح المقال", "en": "open article"},
     "rule": {"ar": "القاعدة", "en": "rule"},
@@ -132,7 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
     "dyads_title": {"ar": "الثنائيات", "en": "Dyads"},
     "dyad_pick": {"ar": "اختر ثنائية", "en": "Pick a dyad"},
     "dyad_show": {"ar": "اعرض", "en": "Show"},
-    "dyad_title": {"ar": "العلاقة بين {a} و{b}", "en": "{a} and {b}"},
+    "dyad_title": {"ar": "العلاقة بين", "en": "Relations between"},
     "dyad_series": {"ar": "التعاون والنزاع عبر الزمن", "en": "Cooperation and conflict over time"},
     "dyad_timeline": {"ar": "الخط الزمني", "en": "Timeline"},
     "freq": {"ar": "الفترة", "en": "Period"},
@@ -161,7 +163,8 @@ LABELS: dict[str, dict[str, str]] = {
     "search_button": {"ar": "ابحث", "en": "Search"},
     # ingest
     "ingest_title": {"ar": "إضافة مقال", "en": "Add an article"},
-    "ingest_intro": {"ar": "الصق نص مقال أو ارفع ملفًا (.txt أو .html)؛ يمر المقال بمراحل المعالجة ويُخزَّن، ثم تُعرض صفحته.",
+    "ingest_intro": {"ar": "الصق نص مقال أو ارفع ملفًا (.txt أو .html)؛ يمر المقال بمراحل المعالجة ويُخزَّن، "
+                           "ثم تُعرض صفحته.",
                      "en": "Paste an article's text or upload a file (.txt or .html); it goes through the pipeline "
                            "and is stored, then its page opens."},
     "ingest_disabled": {"ar": "الكتابة معطلة: شغّل الخادم مع --write-token أو المتغير MARSAD_WRITE_TOKEN.",

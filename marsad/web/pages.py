@@ -73,7 +73,8 @@ def page_context(request: Request, lang: str) -> dict[str, Any]:
             _lang_switch_url(request, lang), "nav": NAV, "active": active, "link": link, "urlq": quote,
         "quad_label": partial(quad_label, lang=lang), "type_label": partial(event_type_label, lang=lang),
         "date_source_label": partial(date_source_label, lang=lang), "fmt_int": _fmt_int,
-        "entity_codes": _entity_codes, "evidence_html": _evidence_html, "safe_url": _safe_url,
+        "entity_codes": _entity_codes, "evidence_html": _evidence_html, "snippet": _evidence_snippet,
+        "safe_url": _safe_url,
         "quad_bar": partial(charts.quad_bar, quad_names={q: quad_label(q, lang) for q in QUAD_LABELS}),
         "quad_colors": charts.QUAD_COLORS, "quads": list(QUAD_LABELS), "event_types": EVENT_TYPES,
     }
@@ -101,15 +102,38 @@ def _safe_url(url: str | None) -> str | None:
 def _evidence_html(event: dict[str, Any], lang: str = "ar") -> Markup:
     """An event's evidence sentence with its trigger (and, when known, its actors) highlighted."""
     spans = []
-    if "trigger_in_evidence" not in event:
-        event = event | queries.evidence_spans(event, [])
-    trigger = event.get("trigger_in_evidence")
+    trigger = _trigger_in(event, event.get("evidence") or "")
     if trigger:
         spans.append(Span(trigger["start"], trigger["end"], "trigger", event_type_label(event["event_type"], lang)))
     for a in event.get("actors_in_evidence") or []:
         spans.append(Span(a["start"], a["end"], "actor" if a["role"] == "actor" else "other",
                           f"{a['code'] or '—'} {a['sector']} · {a['name']}".strip()))
     return highlight(event.get("evidence") or "", spans)
+
+
+def _evidence_snippet(event: dict[str, Any], lang: str = "ar", context: int = 45) -> Markup:
+    """A few words either side of the trigger, the trigger highlighted: the evidence at a glance."""
+    text = event.get("evidence") or ""
+    trigger = _trigger_in(event, text)
+    if not trigger:
+        short = text[: 2 * context]
+        return highlight(short + ("…" if len(text) > len(short) else ""), [])
+    start = max(0, text.rfind(" ", 0, max(0, trigger["start"] - context)) + 1)
+    end = text.find(" ", min(len(text), trigger["end"] + context))
+    end = len(text) if end < 0 else end
+    piece = highlight(text[start:end], [Span(trigger["start"] - start, trigger["end"] - start, "trigger",
+                                             event_type_label(event["event_type"], lang))])
+    return Markup("{}{}{}").format("…" if start > 0 else "", piece, "…" if end < len(text) else "")
+
+
+def _trigger_in(event: dict[str, Any], text: str) -> dict[str, int] | None:
+    """Where the trigger is in the evidence: from stored offsets, else (timeline rows) by searching for it."""
+    if "trigger_in_evidence" in event:
+        return event["trigger_in_evidence"]
+    if "trigger_start" in event:
+        return queries.evidence_spans(event, [])["trigger_in_evidence"]
+    found = text.find(event.get("trigger") or "\0")
+    return {"start": found, "end": found + len(event["trigger"])} if found >= 0 else None
 
 
 def _pages(total: int, page: int, size: int) -> int:
@@ -153,7 +177,7 @@ def events_page(request: Request, filters: Annotated[EventFilterParams, Depends(
                                                                                        **query)})
 
 
-@router.get("/events/{event_id}")
+@router.get("/events/{event_id:path}")
 def event_page(request: Request, event_id: Annotated[str, Path(max_length=200)]) -> Response:
     with opened_store(request) as store:
         detail = queries.event_detail(store, event_id)
@@ -176,7 +200,7 @@ def articles_page(request: Request, page: Page = 1, q: Annotated[str | None, Que
                                              "query": {"q": q, "outlet": outlet}})
 
 
-@router.get("/articles/{article_id}")
+@router.get("/articles/{article_id:path}")
 def article_page(request: Request, article_id: Annotated[str, Path(max_length=200)]) -> Response:
     from marsad.web.api import article_changes
     from marsad.web.app import request_lang
@@ -197,9 +221,11 @@ def _article_spans(article: dict[str, Any], lang: str) -> list[Span]:
     spans = [Span(m["start"], m["end"], "actor" if m["role"] == "actor" else "other",
                   f"{m['code'] or '—'} {m['sector']} · {m['name']}".strip()) for m in article["mentions"]]
     spans += [Span(e["trigger_start"], e["trigger_end"], "trigger",
-                   f"{e['event_type']} · {event_type_label(e['event_type'], lang)} · {quad_label(e['quad_code'], lang)}",
+                   f"{e['event_type']} · {event_type_label(e['event_type'], lang)}"
+                   f" · {quad_label(e['quad_code'], lang)}",
                    anchor=f"ev-{e['id']}") for e in article["events"]]
-    spans += [Span(q["start"], q["end"], "quote", q["speaker_name"] or q["speaker_text"] or "") for q in article["quotes"]]
+    spans += [Span(q["start"], q["end"], "quote", q["speaker_name"] or q["speaker_text"] or "")
+              for q in article["quotes"]]
     return spans
 
 
@@ -226,8 +252,11 @@ def dyads_page(request: Request, a: Annotated[str | None, Query(max_length=8)] =
                b: Annotated[str | None, Query(max_length=8)] = None,
                freq: Literal["day", "week", "month", "quarter", "year"] = "month") -> Response:
     if a and b:
-        return RedirectResponse(link(f"/dyads/{quote(a.strip().upper())}:{quote(b.strip().upper())}", freq=freq),
-                                status_code=303)
+        codes = [c.strip().upper() for c in (a, b)]
+        bad = [c for c in codes if not CODE.fullmatch(c)]
+        if bad:
+            raise HTTPException(422, f"{bad[0][:20]!r} is not an actor code: use letters and digits, e.g. USA")
+        return RedirectResponse(link(f"/dyads/{codes[0]}:{codes[1]}", freq=freq), status_code=303)
     with opened_store(request) as store:
         dyads = queries.top_dyads(store, 30)
         actors = queries.actor_list(store)
@@ -247,7 +276,7 @@ def dyad_page(request: Request, dyad: Annotated[str, Path(max_length=40)],
         frame = analysis.series(store, (a, b), freq=freq)
         timeline = analysis.timeline(store, actor=a, recipient=b)
     lang = request_lang(request)
-    points = _series_points(frame)
+    points = _series_points(frame, freq)
     chart = charts.series_chart(points, quad_names={q: quad_label(q, lang) for q in QUAD_LABELS},
                                 score_name=label("chart_score", lang)) if points else None
     from marsad.web.api import frame_records
@@ -259,15 +288,33 @@ def dyad_page(request: Request, dyad: Annotated[str, Path(max_length=40)],
         "timeline": rows, "timeline_total": len(timeline), "timeline_cut": TIMELINE_ROWS})
 
 
-def _series_points(frame: Any) -> list[charts.SeriesPoint]:
-    """One point per period, both directions and joint events summed."""
+def _series_points(frame: Any, freq: str) -> list[charts.SeriesPoint]:
+    """One point per period, both directions and joint events summed, empty periods included."""
     points: dict[str, charts.SeriesPoint] = {}
     for row in frame.to_dict("records"):
         p = points.setdefault(row["period"], charts.SeriesPoint(row["period"], dict.fromkeys(analysis.QUADS, 0)))
         for quad, name in analysis.QUADS.items():
             p.by_quad[quad] += int(row[name])
         p.score += float(row["score"] or 0.0)
+    for period in _all_periods(sorted(points), freq):
+        points.setdefault(period, charts.SeriesPoint(period, dict.fromkeys(analysis.QUADS, 0)))
     return [points[k] for k in sorted(points)]
+
+
+_PANDAS_FREQ = {"day": "D", "week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+MAX_PERIODS = 600  # a longer axis is left with only the periods that have events
+
+
+def _all_periods(periods: list[str], freq: str) -> list[str]:
+    """Every period from the first to the last, so the chart's axis is a real time axis."""
+    import pandas as pd
+
+    if len(periods) < 2:
+        return periods
+    first, last = (pd.Period(periods[i].split("/")[0], freq=_PANDAS_FREQ[freq]) for i in (0, -1))
+    if (last - first).n > MAX_PERIODS:
+        return periods
+    return [str(p) for p in pd.period_range(first, last, freq=_PANDAS_FREQ[freq])]
 
 
 # ---------------------------------------------------------------- actors

@@ -18,7 +18,7 @@ from typing import Any
 from marsad.outputs.analysis import QUADS
 from marsad.store.base import Store
 
-__all__ = ["EventFilters", "group_page", "mention_page", "events_by_ids", "event_detail", "article_page",
+__all__ = ["EventFilters", "group_page", "mention_page", "matching_group_ids", "events_by_ids", "event_detail", "article_page",
            "article_detail", "overview", "top_dyads", "actor_list", "actor_detail", "article_exists"]
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,14 @@ def group_page(store: Store, filters: EventFilters, *, page: int, limit: int,
                     num_sources=n_s or 1)
         items.append(item)
     return total, items
+
+
+def matching_group_ids(store: Store, filters: EventFilters) -> set[str] | None:
+    """Ids of the real events with a mention matching ``filters``; None when nothing is filtered."""
+    where, params = filters.where()
+    if not where:
+        return None
+    return {r[0] for r in store.query(f"SELECT DISTINCT COALESCE(e.group_id, e.id){_FROM_EVENTS}{where}", params)}
 
 
 def mention_page(store: Store, filters: EventFilters, *, page: int, limit: int | None,
@@ -317,13 +325,17 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any] | None:
 
 
 def overview(store: Store) -> dict[str, Any]:
-    """Counts for the front page: articles, duplicates, events, real events, actors, events per quad class."""
+    """Counts for the front page: articles, duplicates, events, real events, actors, real events per quad
+    class and per event type."""
     actors = store.query("SELECT COUNT(DISTINCT code) FROM event_actors WHERE code <> ''")[0][0]
     duplicates = store.query("SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL")[0][0]
     quads = dict(store.query("SELECT quad_code, COUNT(*) FROM event_groups GROUP BY quad_code"))
+    types = store.query("SELECT event_type, MIN(quad_code), COUNT(*) FROM event_groups GROUP BY event_type"
+                        " ORDER BY COUNT(*) DESC, event_type")
     return {"articles": store.count("articles"), "duplicates": int(duplicates), "events": store.count("events"),
             "real_events": store.count("event_groups"), "actors": int(actors),
-            "by_quad": {q: int(quads.get(q, 0)) for q in QUADS}}
+            "by_quad": {q: int(quads.get(q, 0)) for q in QUADS},
+            "by_type": [{"event_type": t, "quad_code": q, "count": int(n)} for t, q, n in types]}
 
 
 def top_dyads(store: Store, limit: int = 10) -> list[dict[str, Any]]:
@@ -337,7 +349,8 @@ def top_dyads(store: Store, limit: int = 10) -> list[dict[str, Any]]:
         " WHERE a.code <> '' AND r.code <> '' AND a.code <> r.code GROUP BY code_a, code_b, e.quad_code")
     dyads: dict[tuple[str, str], dict[str, Any]] = {}
     for code_a, code_b, quad, n in rows:
-        d = dyads.setdefault((code_a, code_b), {"a": code_a, "b": code_b, "total": 0, "by_quad": dict.fromkeys(QUADS, 0)})
+        d = dyads.setdefault((code_a, code_b),
+                             {"a": code_a, "b": code_b, "total": 0, "by_quad": dict.fromkeys(QUADS, 0)})
         d["total"] += int(n)
         d["by_quad"][quad] = d["by_quad"].get(quad, 0) + int(n)
     ranked = sorted(dyads.values(), key=lambda d: (-d["total"], d["a"], d["b"]))
