@@ -10,11 +10,17 @@ import sys
 
 
 def main() -> None:
-    """Run ``marsad spark`` with this command line's arguments."""
-    from marsad.cli import main as cli_main
+    """Run ``marsad spark`` with this command line's arguments (errors reported as the CLI does)."""
+    import click
 
-    sys.argv[1:1] = ["spark"]
-    cli_main()
+    from marsad.cli import cli
+    from marsad.errors import MarsadError
+
+    try:
+        cli.main(args=["spark", *sys.argv[1:]], prog_name="marsad")
+    except MarsadError as err:
+        click.echo(f"marsad: error: {err}", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

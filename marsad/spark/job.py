@@ -78,7 +78,7 @@ def run_job(inputs: Sequence[str], out: str, *, partitions: int | None = None, m
     if not inputs:
         raise MarsadError("give at least one input path")
     started = time.monotonic()
-    session = spark or spark_session(master, partitions or 4)
+    session = spark or spark_session(master, partitions)
     try:
         sc = session.sparkContext
         parts = partitions or max(2, 2 * sc.defaultParallelism)

@@ -41,8 +41,12 @@ def under_spark_submit() -> bool:
     return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
-def spark_session(master: str | None = None, partitions: int = 4, app_name: str = "marsad") -> SparkSession:
-    """A SparkSession: ``master`` if given, spark-submit's if any, else local mode on all cores."""
+def spark_session(master: str | None = None, partitions: int | None = None, app_name: str = "marsad") -> SparkSession:
+    """A SparkSession: ``master`` if given, spark-submit's if any, else local mode on all cores.
+
+    ``partitions`` sets the shuffle partitions (default in local mode: twice the cores;
+    under spark-submit, whatever was configured there).
+    """
     require_pyspark()
     from pyspark.sql import SparkSession
 
@@ -65,9 +69,11 @@ def spark_session(master: str | None = None, partitions: int = 4, app_name: str 
     return session
 
 
-def _settings(local: bool, partitions: int) -> dict[str, str]:
-    settings = {
-        "spark.sql.shuffle.partitions": str(partitions),
+def _settings(local: bool, partitions: int | None) -> dict[str, str]:
+    if local and partitions is None:
+        partitions = 2 * (os.cpu_count() or 1)
+    settings = {"spark.sql.shuffle.partitions": str(partitions)} if partitions else {}
+    settings |= {
         "spark.sql.session.timeZone": "UTC",
         "spark.ui.showConsoleProgress": "false",
         # read folders recursively, as `marsad run` does

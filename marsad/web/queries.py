@@ -70,7 +70,9 @@ class EventFilters:
         params: list[Any] = []
         for side, codes in (("actor", self.actor), ("recipient", self.recipient)):
             if codes:
-                parts.append("EXISTS (SELECT 1 FROM event_actors x WHERE x.event_id = e.id AND x.side = ?"
+                # IN (uncorrelated subquery): SQLite would run a correlated EXISTS once per event through
+                # the code index (USA on 1,000 articles: 130 ms instead of 2 ms)
+                parts.append("e.id IN (SELECT x.event_id FROM event_actors x WHERE x.side = ?"
                              f" AND x.code IN ({_marks(list(codes))}))")
                 params += [side, *codes]
         if self.event_type:
@@ -110,18 +112,18 @@ def group_page(store: Store, filters: EventFilters, *, page: int, limit: int,
     Each row is the group's first matching mention, with the group's date and counts.
     """
     where, params = filters.where()
-    hits = (f"SELECT COALESCE(e.group_id, e.id) AS gid, MIN(e.id) AS rep, MAX(e.date) AS edate{_FROM_EVENTS}{where}"
-            " GROUP BY COALESCE(e.group_id, e.id)")
-    total = int(store.query(f"SELECT COUNT(*) FROM ({hits}) h", params)[0][0])
-    direction = _direction(order)
-    rows = store.query(
-        "SELECT h.gid, h.rep, g.date, g.date_precision, g.num_mentions, g.num_articles, g.num_sources"
-        f" FROM ({hits}) h LEFT JOIN event_groups g ON g.id = h.gid"
-        f" ORDER BY COALESCE(g.date, h.edate) IS NULL, COALESCE(g.date, h.edate) {direction}, h.gid"
-        " LIMIT ? OFFSET ?", [*params, limit, (page - 1) * limit])
+    if where:
+        total, rows = _matching_groups(store, where, params, page, limit, _direction(order))
+    else:  # every real event: straight from event_groups, by its date index, without grouping the events
+        total = store.count("event_groups")
+        rows = store.query("SELECT id, first_event_id, date, date_precision, num_mentions, num_articles, num_sources"
+                           f" FROM event_groups ORDER BY date IS NULL, date {_direction(order)}, id LIMIT ? OFFSET ?",
+                           [limit, (page - 1) * limit])
     reps = {e["id"]: e for e in events_by_ids(store, [r[1] for r in rows])}
     items = []
     for gid, rep, date, precision, n_m, n_a, n_s in rows:
+        if rep not in reps:  # a group whose first mention is gone (its article replaced mid-request)
+            continue
         item = dict(reps[rep])
         if date is not None or precision is not None:
             item["date"], item["date_precision"] = date, precision
@@ -137,6 +139,21 @@ def matching_group_ids(store: Store, filters: EventFilters) -> set[str] | None:
     if not where:
         return None
     return {r[0] for r in store.query(f"SELECT DISTINCT COALESCE(e.group_id, e.id){_FROM_EVENTS}{where}", params)}
+
+
+def _matching_groups(store: Store, where: str, params: list[Any], page: int, limit: int,
+                     direction: str) -> tuple[int, list[tuple]]:
+    """Groups with a mention matching the condition: (total, page rows), each represented by its
+    first matching mention."""
+    hits = (f"SELECT COALESCE(e.group_id, e.id) AS gid, MIN(e.id) AS rep, MAX(e.date) AS edate{_FROM_EVENTS}{where}"
+            " GROUP BY COALESCE(e.group_id, e.id)")
+    total = int(store.query(f"SELECT COUNT(*) FROM ({hits}) h", params)[0][0])
+    rows = store.query(
+        "SELECT h.gid, h.rep, g.date, g.date_precision, g.num_mentions, g.num_articles, g.num_sources"
+        f" FROM ({hits}) h LEFT JOIN event_groups g ON g.id = h.gid"
+        f" ORDER BY COALESCE(g.date, h.edate) IS NULL, COALESCE(g.date, h.edate) {direction}, h.gid"
+        " LIMIT ? OFFSET ?", [*params, limit, (page - 1) * limit])
+    return total, rows
 
 
 def mention_page(store: Store, filters: EventFilters, *, page: int, limit: int | None,
