@@ -229,8 +229,10 @@ DEFAULT_DB = "marsad.db"
 @click.option("--progress/--no-progress", default=None, help="Progress line (default: when stderr is a terminal).")
 @click.option("-w", "--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Processes for the per-article pipeline (e.g. the number of cores); the database is written by one.")
+@click.option("--meta", "meta_file", type=click.Path(exists=True, dir_okay=False),
+              help="Sidecar of article metadata (JSONL/CSV: id, published, title, url, outlet), joined by article id.")
 def run_cmd(paths: tuple[str, ...], db: str, batch: int, limit: int | None, progress: bool | None,
-            workers: int) -> None:
+            workers: int, meta_file: str | None) -> None:
     """Process articles into the event database: ingest → clean → actors → events → store.
 
     Re-running adds nothing twice; only articles not yet stored are processed, and a run
@@ -240,7 +242,13 @@ def run_cmd(paths: tuple[str, ...], db: str, batch: int, limit: int | None, prog
     from marsad.store.run import run
 
     skipped: list[Skipped] = []
-    summary = run(paths, db, batch=batch, progress=progress, skipped_out=skipped, limit=limit, workers=workers)
+    metadata = None
+    if meta_file:
+        from marsad.ingest.metadata import load_metadata
+
+        metadata = load_metadata(meta_file)
+    summary = run(paths, db, batch=batch, progress=progress, skipped_out=skipped, limit=limit, workers=workers,
+                  metadata=metadata)
     click.echo(f"marsad run: {summary}", err=True)
     _finish(skipped)
 

@@ -10,9 +10,9 @@ that fails is a row of ``skipped``, never a failed task. The rows go to Parquet:
 ``claims`` and ``skipped``.
 
 Stage 2 (across articles). The events are repartitioned by ``merge_key``, each key's
-mentions sorted by (article id, event id), and grouped with ``marsad.events.merge`` exactly
-as a single process would: ``event_groups`` and the event → group mapping
-``event_group_members``.
+mentions sorted by (article id, event id), and grouped with ``marsad.events.merge``, so the
+groups do not depend on how the input was split or in which order tasks ran:
+``event_groups`` and the event → group mapping ``event_group_members``.
 """
 
 from __future__ import annotations
@@ -262,7 +262,7 @@ def _drain(skipped: list[Skipped]) -> Iterator[tuple[str, tuple]]:
 
 
 def _grouped_rows(stage1: DataFrame, partitions: int) -> RDD:
-    """Event groups: all mentions of a merge key in one partition, sorted, grouped as in one process."""
+    """Event groups: all mentions of a merge key in one partition, sorted, then ``assign_groups``."""
     items = _table(stage1, MERGE).rdd.map(lambda row: (tuple(row[:3]), tuple(row)))
     ordered = items.repartitionAndSortWithinPartitions(partitions, partitionFunc=_merge_key_hash)
     return ordered.mapPartitions(_groups_of_partition)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from marsad.ingest import read
+from marsad.ingest.metadata import with_metadata
 from marsad.parallel import WorkerPeaks, process_parallel
 from marsad.store import open_store
 from marsad.store.base import Store, content_hash
@@ -69,7 +70,8 @@ class RunSummary:
 
 def run(paths: Iterable[str | Path] | str | Path, db: str | Path | Store, *, batch: int = 200,
         progress: bool | None = None, skipped_out: list[Skipped] | None = None,
-        limit: int | None = None, workers: int = 1, peaks: WorkerPeaks | None = None) -> RunSummary:
+        limit: int | None = None, workers: int = 1, peaks: WorkerPeaks | None = None,
+        metadata: dict[str, dict[str, str]] | None = None) -> RunSummary:
     """Process the articles under ``paths`` that ``db`` does not hold yet, and store them.
 
     ``db``: a path or URL (see ``open_store``) or an open ``Store`` (left open).
@@ -78,6 +80,7 @@ def run(paths: Iterable[str | Path] | str | Path, db: str | Path | Store, *, bat
     ``limit``: stop after this many articles read (for trials and benchmarks).
     ``workers``: processes for the per-article pipeline (1 = in this process).
     ``peaks``: receives the workers' peak memory (benchmarks).
+    ``metadata``: article id → published/title/url/outlet from a sidecar (``ingest.metadata``).
     """
     if batch < 1:
         raise ValueError(f"batch must be at least 1, not {batch}")
@@ -86,7 +89,7 @@ def run(paths: Iterable[str | Path] | str | Path, db: str | Path | Store, *, bat
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     store = db if isinstance(db, Store) else open_store(db)
     try:
-        return _run(paths, store, batch, _Progress.maybe(progress), skipped_out, limit, workers, peaks)
+        return _run(paths, store, batch, _Progress.maybe(progress), skipped_out, limit, workers, peaks, metadata)
     finally:
         if store is not db:
             store.close()
@@ -94,14 +97,15 @@ def run(paths: Iterable[str | Path] | str | Path, db: str | Path | Store, *, bat
 
 def _run(paths: list[str | Path], store: Store, batch: int, bar: _Progress | None,
          skipped_out: list[Skipped] | None, limit: int | None, workers: int,
-         peaks: WorkerPeaks | None) -> RunSummary:
+         peaks: WorkerPeaks | None, metadata: dict[str, dict[str, str]] | None) -> RunSummary:
     started = time.monotonic()
     run_id = store.start_run({"paths": [str(p) for p in paths], "batch": batch, "limit": limit,
                               "workers": workers})
     summary = RunSummary(run_id=run_id, db=store.url)
     recorded = 0  # skipped items already written to the database
     try:
-        articles = _unstored(itertools.islice(read(paths, summary.skipped), limit), store, summary)
+        read_in = with_metadata(read(paths, summary.skipped), metadata) if metadata else read(paths, summary.skipped)
+        articles = _unstored(itertools.islice(read_in, limit), store, summary)
         # closing(): a failed commit or Ctrl-C stops the workers at once, not when collected
         with closing(process_parallel(articles, summary.skipped, workers=workers, peaks=peaks)) as docs:
             for group in _batches(_ticking(docs, summary, bar, started), batch):
