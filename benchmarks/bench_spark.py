@@ -35,6 +35,14 @@ def write_sample(source: Path, limit: int, folder: Path) -> Path:
     return target
 
 
+def executor_cores(master: str, spark: object) -> int:
+    """Cores the job runs on: N of local[N] (all of local[*]); on a cluster, Spark's default parallelism."""
+    if master.startswith("local"):
+        inside = master.partition("[")[2].rstrip("]")
+        return (os.cpu_count() or 1) if inside in ("", "*") else int(inside.split(",")[0])
+    return spark.sparkContext.defaultParallelism  # type: ignore[attr-defined]
+
+
 def print_table(header: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, ["-" * w for w in widths], *rows]:
@@ -62,7 +70,7 @@ def main() -> None:
         startup = time.perf_counter() - started
         rows = []
         try:
-            cores = spark.sparkContext.defaultParallelism
+            cores = executor_cores(args.master, spark)
             for i in range(args.repeat):
                 summary = run_job([str(sample)], str(Path(tmp) / "out"), partitions=args.partitions, spark=spark,
                                   overwrite=True)

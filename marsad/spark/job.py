@@ -290,7 +290,7 @@ def _write(frame: DataFrame, table: str, out: str, overwrite: bool) -> None:
     data = _table(frame, table)
     column = PARTITIONED_BY.get(table)
     if column:
-        data = data.sortWithinPartitions(column)  # one open file per partition value at a time
+        data = data.repartition(column)  # each month in one task: one file per month, not one per task
     writer = data.write.mode("overwrite" if overwrite else "errorifexists")
     if column:
         writer = writer.partitionBy(column)
