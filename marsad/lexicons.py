@@ -15,8 +15,9 @@ from marsad.errors import DataFileError
 __all__ = ["data_path", "load_yaml", "read_yaml_file"]
 
 
+@lru_cache(maxsize=256)
 def data_path(name: str) -> Path:
-    """Path of a file shipped in ``marsad/data``."""
+    """Path of a file shipped in ``marsad/data`` (cached: lookups ask for it per word)."""
     return Path(str(resources.files("marsad") / "data" / name))
 
 

@@ -70,12 +70,23 @@ class TriggerLexicon:
     phrases: dict[str, list[tuple[tuple[frozenset[str], ...], Trigger]]] = field(
         default_factory=lambda: defaultdict(list))
     imperfect: set[str] = field(default_factory=set)  # imperfect verb forms (for future/modality)
+    # word lookups answered so far (the lexicon never changes once loaded); callers must not modify them
+    _seen: dict[tuple[str, bool], list[tuple[Trigger, str]]] = field(default_factory=dict, repr=False)
 
     def lookup_word(self, word_key: str, *, ta_marbuta: bool = False) -> list[tuple[Trigger, str]]:
         """Triggers a token may stand for, with the stem that matched.
 
         ``ta_marbuta``: the written word ends in ة, so its final ه is no pronoun.
         """
+        known = self._seen.get((word_key, ta_marbuta))
+        if known is not None:
+            return known
+        if len(self._seen) > 300_000:  # bounded: a long run meets millions of word forms
+            self._seen.clear()
+        out = self._seen[(word_key, ta_marbuta)] = self._lookup(word_key, ta_marbuta)
+        return out
+
+    def _lookup(self, word_key: str, ta_marbuta: bool) -> list[tuple[Trigger, str]]:
         out: list[tuple[Trigger, str]] = []
         verb_stems = set(_stems(word_key, ta_marbuta=ta_marbuta, verb=True))
         for stem in _stems(word_key, ta_marbuta=ta_marbuta):
