@@ -22,6 +22,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
+from functools import lru_cache
 from typing import Any
 
 from marsad.analyse.normalize import search_forms
@@ -119,7 +120,12 @@ def _sentence_rows(doc: Doc) -> list[tuple]:
 
 def search_text(tokens: Sequence[Token]) -> str:
     """What a sentence is indexed under: every word's folded forms (see ``search_forms``)."""
-    return " ".join(f for t in tokens if t.kind != "punct" for f in search_forms(t.text))
+    return " ".join(_forms_text(t.text) for t in tokens if t.kind != "punct")
+
+
+@lru_cache(maxsize=200_000)
+def _forms_text(word: str) -> str:
+    return " ".join(search_forms(word))
 
 
 def fill_search_text(store: Store, batch: int = 2000) -> None:

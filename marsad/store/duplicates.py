@@ -16,6 +16,7 @@ An article that duplicates another points at the *first* stored article of its c
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -36,7 +37,7 @@ _SEED = 20140101
 @lru_cache(maxsize=1)
 def _template() -> MinHash:
     """Computing the permutations is the slow part: do it once and share them."""
-    return MinHash(num_perm=NUM_PERM, seed=_SEED)
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32)
 
 
 def _shingles(doc: Doc) -> list[bytes]:
@@ -52,7 +53,9 @@ def signature(doc: Doc) -> np.ndarray | None:
     if not shingles:
         return None
     t = _template()
-    m = MinHash(num_perm=NUM_PERM, permutations=t.permutations, scheme=t.scheme)
+    # crc32: a stable 32-bit hash in C, several times faster than the default sha1 (the
+    # permutations that follow make up for its weaker mixing)
+    m = MinHash(num_perm=NUM_PERM, permutations=t.permutations, scheme=t.scheme, hashfunc=zlib.crc32)
     m.update_batch(shingles)
     return np.asarray(m.hashvalues, dtype=np.uint32)
 
