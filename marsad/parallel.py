@@ -3,8 +3,10 @@
 ``process_parallel(articles, skipped, workers=N)`` is ``process_all`` spread over N worker
 processes: articles are sent in small chunks, at most ``IN_FLIGHT_PER_WORKER`` chunks per
 worker are outstanding at any time (so memory stays flat however large the input), and
-docs come back in the order the articles went in, so a parallel run yields exactly what
-a one-process run yields. Each worker runs ``process_all`` on its chunk: an article that
+docs come back in the order the articles went in, so a parallel run stores exactly what
+a one-process run stores. Docs come back without their tokens (``slim_for_store`` has
+computed what the store needs from them first): unpickling tokens cost the caller more
+than storing the doc. Each worker runs ``process_all`` on its chunk: an article that
 fails becomes a ``Skipped`` there, as in one process. The caller alone touches the
 database; workers only compute.
 
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 
 from marsad.errors import MarsadError
 from marsad.pipeline import process_all
+from marsad.store.base import slim_for_store
 from marsad.types import Article, Doc, Skipped, Token
 
 __all__ = ["process_parallel", "WorkerPeaks", "CHUNK", "IN_FLIGHT_PER_WORKER"]
@@ -97,7 +100,7 @@ def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 def _process_chunk(articles: list[Article]) -> tuple[list[Doc], list[Skipped], int, int]:
     """In a worker: ``process_all`` on one chunk; returns docs, skips, pid and peak memory (KiB)."""
     skipped: list[Skipped] = []
-    docs = list(process_all(articles, skipped))
+    docs = [slim_for_store(doc) for doc in process_all(articles, skipped)]
     return docs, skipped, os.getpid(), _peak_kib()
 
 

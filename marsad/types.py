@@ -261,6 +261,10 @@ class Doc:
     claims: list[Claim] = field(default_factory=list)
     published: str | None = None  # best publication date (ISO)
     published_source: str = "none"  # given | page-metadata | header | none
+    # What the store derives from the tokens, computed early when the tokens are dropped
+    # before a doc leaves a worker process ("search_text": one string per sentence,
+    # "minhash": the near-duplicate signature); see ``store.base.slim_for_store``.
+    store_extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

@@ -114,8 +114,20 @@ def _article_row(doc: Doc, digest: str, run_id: int | None) -> tuple:
 
 
 def _sentence_rows(doc: Doc) -> list[tuple]:
-    return [(doc.article.id, s.index, s.paragraph, s.start, s.end, s.text, search_text(s.tokens))
-            for s in doc.sentences]
+    texts = doc.store_extras.get("search_text") or [search_text(s.tokens) for s in doc.sentences]
+    return [(doc.article.id, s.index, s.paragraph, s.start, s.end, s.text, text)
+            for s, text in zip(doc.sentences, texts, strict=True)]
+
+
+def slim_for_store(doc: Doc) -> Doc:
+    """Compute what storing needs from the tokens, then drop them (a worker does this before
+    handing the doc back: tokens are most of what crossing processes costs)."""
+    from marsad.store.duplicates import signature
+
+    doc.store_extras = {"search_text": [search_text(s.tokens) for s in doc.sentences], "minhash": signature(doc)}
+    for s in doc.sentences:
+        s.tokens = []
+    return doc
 
 
 def search_text(tokens: Sequence[Token]) -> str:

@@ -44,7 +44,7 @@ def link_duplicates(store: Store, docs: Sequence[Doc]) -> dict[str, str]:
     """
     clusters: dict[str, str] = {}
     for doc in docs:
-        sig = signature(doc)
+        sig = doc.store_extras["minhash"] if "minhash" in doc.store_extras else signature(doc)
         article_id = doc.article.id
         clusters[article_id] = article_id
         if sig is None:
