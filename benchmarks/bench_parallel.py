@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _table import print_table  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 ANT = ROOT.parent / "shared" / "corpus" / "ant" / "ant_dev.jsonl.gz"
 
@@ -114,12 +116,6 @@ def best(mode: str, source: str, limit: int, workers: int, repeat: int) -> dict:
     """The fastest of ``repeat`` measurements (others running on the machine only slow things down)."""
     results = [in_child(mode, source, limit, workers) for _ in range(repeat)]
     return max(results, key=lambda r: r["articles"] / r["seconds"])
-
-
-def print_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _table import print_table  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 ANT = ROOT.parent / "shared" / "corpus" / "ant" / "ant_dev.jsonl.gz"
 
@@ -41,12 +43,6 @@ def executor_cores(master: str, spark: object) -> int:
         inside = master.partition("[")[2].rstrip("]")
         return (os.cpu_count() or 1) if inside in ("", "*") else int(inside.split(",")[0])
     return spark.sparkContext.defaultParallelism  # type: ignore[attr-defined]
-
-
-def print_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _table import print_table  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 import marsad
 from marsad.store import open_store
 from marsad.store.run import run
@@ -69,12 +71,6 @@ def bench(label: str, target: str, docs: list[marsad.Doc], n: int, batch: int, s
     saving = store_only(docs, scratch, batch)
     return [label, str(processed), f"{seconds:.1f}", rate(processed, seconds), rate(len(docs), saving),
             f"{rerun:.2f}", rate(n, rerun)]
-
-
-def print_table(header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for row in [header, ["-" * w for w in widths], *rows]:
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 def main() -> None:
