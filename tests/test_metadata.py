@@ -38,3 +38,18 @@ def test_bad_sidecar_names_file_and_line(tmp_path: Path, content: str, message: 
     side.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=message.replace("(", r"\(")):
         load_metadata(side)
+
+
+def test_corrected_sidecar_date_reprocesses_the_article(tmp_path: Path):
+    from marsad.store import open_store
+    from marsad.store.run import run
+
+    (tmp_path / "a.txt").write_text("اتفقت روسيا والولايات المتحدة أمس على تبادل المعلومات.", encoding="utf-8")
+    db = tmp_path / "m.db"
+    first = run([tmp_path / "a.txt"], db, progress=False, metadata={"a": {"published": "2014-10-15"}})
+    same = run([tmp_path / "a.txt"], db, progress=False, metadata={"a": {"published": "2014-10-15"}})
+    fixed = run([tmp_path / "a.txt"], db, progress=False, metadata={"a": {"published": "2016-07-14"}})
+    assert (first.processed, same.processed, fixed.processed) == (1, 0, 1)
+    with open_store(db) as store:
+        assert {e["date"] for e in store.events()} == {"2016-07-13"}
+        assert store.count("articles") == 1

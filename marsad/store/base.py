@@ -30,9 +30,9 @@ from marsad.analyse.tokens import tokenize
 from marsad.errors import MarsadError
 from marsad.store.linking import group_events, groups_of_article, link_duplicates, recount_groups
 from marsad.store.schema import LATEST, MIGRATIONS, SCHEMA_VERSION_DDL, TABLES
-from marsad.types import Doc, Entity, Event, Skipped, Token
+from marsad.types import Article, Doc, Entity, Event, Skipped, Token
 
-__all__ = ["Store", "StoreError", "content_hash", "EventFilter"]
+__all__ = ["Store", "StoreError", "content_hash", "article_digest", "EventFilter"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,14 @@ def content_hash(article_id: str, raw_text: str) -> str:
     digest.update(b"\0")
     digest.update(raw_text.encode("utf-8"))
     return digest.hexdigest()
+
+
+def article_digest(article: Article) -> str:
+    """The hash a run compares: ``content_hash``, plus the publication date when a metadata
+    sidecar gave it (a corrected sidecar date must re-process the article, not be ignored)."""
+    if article.meta.get("metadata_from") == "sidecar" and article.published:
+        return content_hash(article.id, f"{article.text}\0published={article.published}")
+    return content_hash(article.id, article.text)
 
 
 def _now() -> str:
@@ -327,7 +335,7 @@ class Store:
         pending: dict[str, list[tuple]] = {table: [] for table in _CHILD_COLS}
         with self._transaction():
             for i, doc in enumerate(docs):
-                digest = digests[i] if digests else content_hash(doc.article.id, doc.article.text)
+                digest = digests[i] if digests else article_digest(doc.article)
                 stored = self._scalar("SELECT content_hash FROM articles WHERE id = ?", (doc.article.id,))
                 if stored == digest:
                     continue

@@ -29,7 +29,7 @@ from marsad.ingest import read
 from marsad.ingest.metadata import with_metadata
 from marsad.parallel import WorkerPeaks, process_parallel
 from marsad.store import open_store
-from marsad.store.base import Store, content_hash
+from marsad.store.base import Store, article_digest
 from marsad.types import Article, Doc, Skipped
 
 __all__ = ["run", "RunSummary"]
@@ -129,7 +129,7 @@ def _unstored(articles: Iterable[Article], store: Store, summary: RunSummary) ->
     seen: set[str] = set()
     for article in articles:
         summary.read += 1
-        digest = content_hash(article.id, article.text)
+        digest = article_digest(article)
         if digest in seen or store.has_article(digest):
             summary.already_stored += 1
             continue
