@@ -154,3 +154,23 @@ def test_events_owner_of_rejected_object_is_recipient(text: str):
     doc = process(Article(id="x", text=text, published="2016-04-12"))
     reject = [e for e in doc.events if e.event_type == "REJECT"]
     assert [(a.code, r.code) for e in reject for a in e.actor for r in e.recipient] == [("USA", "RUS")]
+
+
+@pytest.mark.parametrize(("text", "protest"), [
+    ("وتجمع مئات المتظاهرين أمام مبنى البرلمان في العاصمة للمطالبة بإقالة الحكومة.", True),
+    ("أطلقت قوات الأمن النار على المتظاهرين فقتلت ثلاثة منهم.", False),
+])
+def test_events_protesters_gathering_is_a_protest(text: str, protest: bool):
+    from marsad.pipeline import process
+    from marsad.types import Article
+
+    doc = process(Article(id="x", text=text, published="2018-06-04"))
+    assert ("PROTEST" in {e.event_type for e in doc.events}) is protest
+
+
+def test_triggers_protesters_acting_in_the_street():
+    from marsad.analyse.tokens import analyse_text
+    from marsad.events import find_triggers, load_triggers
+
+    tokens = analyse_text("وأغلق المحتجون الطريق الرئيسي المؤدي إلى الميناء.")[0].tokens
+    assert [h.trigger.id for h in find_triggers(tokens, load_triggers())] == ["protest-protesters-act"]
