@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from marsad.ingest.metadata import load_metadata
 from marsad.lexicons import data_path
 from marsad.store.run import run
 from marsad.web.app import BackgroundServer, create_app
@@ -24,6 +25,7 @@ log = logging.getLogger("screenshots")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "corpus" / "seeds"
+SEED_DATES = ROOT.parent / "shared" / "eval" / "seeds.gold.jsonl"  # its metadata lines date three seeds
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -45,7 +47,8 @@ def build_db(path: Path) -> None:
     inputs = [data_path("demo")]
     if SEEDS.exists():
         inputs.insert(0, SEEDS)
-    summary = run(inputs, path, progress=False)
+    metadata = load_metadata(SEED_DATES) if SEED_DATES.exists() else None
+    summary = run(inputs, path, progress=False, metadata=metadata)
     log.info("built %s: %s", path, summary)
 
 
