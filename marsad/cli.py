@@ -19,6 +19,7 @@ import click
 
 import marsad
 from marsad.errors import MarsadError
+from marsad.ingest.metadata import load_metadata, with_metadata
 from marsad.lexicons import data_path
 from marsad.types import Skipped
 
@@ -132,7 +133,7 @@ def extract_cmd(inputs: tuple[str, ...], output: str, actor_files: tuple[str, ..
     skipped: list[Skipped] = []
     n_docs = n_events = 0
     with _out(output) as out:
-        for doc in marsad.process_all(_with_meta(marsad.read(inputs, skipped), meta_file), skipped):
+        for doc in marsad.process_all(with_metadata(marsad.read(inputs, skipped), _metadata(meta_file)), skipped):
             n_docs += 1
             for event in doc.events:
                 n_events += 1
@@ -141,13 +142,9 @@ def extract_cmd(inputs: tuple[str, ...], output: str, actor_files: tuple[str, ..
     _finish(skipped)
 
 
-def _with_meta(articles, meta_file: str | None):
-    """Articles completed from a metadata sidecar (``--meta``), or as they are."""
-    if not meta_file:
-        return articles
-    from marsad.ingest.metadata import load_metadata, with_metadata
-
-    return with_metadata(articles, load_metadata(meta_file))
+def _metadata(meta_file: str | None) -> dict[str, dict[str, str]] | None:
+    """The ``--meta`` sidecar, read and checked (None without one)."""
+    return load_metadata(meta_file) if meta_file else None
 
 
 @cli.command("actors")
@@ -242,13 +239,8 @@ def run_cmd(paths: tuple[str, ...], db: str, batch: int, limit: int | None, prog
     from marsad.store.run import run
 
     skipped: list[Skipped] = []
-    metadata = None
-    if meta_file:
-        from marsad.ingest.metadata import load_metadata
-
-        metadata = load_metadata(meta_file)
     summary = run(paths, db, batch=batch, progress=progress, skipped_out=skipped, limit=limit, workers=workers,
-                  metadata=metadata)
+                  metadata=_metadata(meta_file))
     click.echo(f"marsad run: {summary}", err=True)
     _finish(skipped)
 

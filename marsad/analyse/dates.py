@@ -43,6 +43,7 @@ __all__ = [
     "find_dates",
     "hijri_to_gregorian",
     "load_lexicon",
+    "month_names",
     "resolve_weekday",
 ]
 
@@ -756,6 +757,14 @@ class _Grammar:
     def _year_noun(self, m: re.Match[str], pub: dt.date | None) -> Resolved | None:
         year = int(m["year"])
         return (f"{year:04d}", "year", False) if 1900 <= year <= 2100 else None
+
+
+@lru_cache(maxsize=1)
+def month_names() -> frozenset[str]:
+    """Every Gregorian and Hijri month name of dates.yaml, folded (``phrase_key``): for the
+    stages that must tell a date's words from others (claims, event arguments)."""
+    lex = _grammar().lex
+    return frozenset((*lex.months, *lex.hijri_months))
 
 
 @lru_cache(maxsize=4)

@@ -51,13 +51,8 @@ def _opens_clause(tokens: Sequence[Token], j: int) -> bool:
     return prev not in _modals()
 
 
-def _modals(_cache: dict = {}) -> frozenset[str]:  # noqa: B006
-    if "m" not in _cache:
-        from marsad.analyse.normalize import key
-        from marsad.lexicons import load_yaml
-
-        _cache["m"] = frozenset(key(w) for w in load_yaml("events/anchors.yaml")["modal_before_an"])
-    return _cache["m"]
+def _modals() -> frozenset[str]:
+    return _anchor_set("modal_before_an")
 
 
 def clause_bounds(tokens: Sequence[Token], i: int, speech_at: set[int]) -> tuple[int, int]:
@@ -208,22 +203,12 @@ def _anchor_set(name: str, _cache: dict = {}) -> frozenset[str]:  # noqa: B006
 
 def _month_keys(_cache: dict = {}) -> frozenset[str]:  # noqa: B006
     if "m" not in _cache:
+        from marsad.analyse.dates import month_names
         from marsad.analyse.normalize import key
 
         _cache["m"] = frozenset({key(w) for w in ("يوم", "في", "الماضي", "الجاري", "الحالي", "المقبل")}
-                                | {key(m) for m in _month_names()})
+                                | {w for name in month_names() for w in name.split()})
     return _cache["m"]
-
-
-def _month_names() -> list[str]:
-    """Every word of every month name in ``dates.yaml`` (calendar → number → names)."""
-    from marsad.lexicons import load_yaml
-
-    out: list[str] = []
-    for calendar in load_yaml("dates.yaml")["months"].values():
-        for names in calendar.values():
-            out += [w for name in names for w in str(name).split()]
-    return out
 
 
 def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_end: int,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from marsad.analyse.dates import month_names
 from marsad.analyse.normalize import candidates, phrase_key
 from marsad.errors import DataFileError
 from marsad.events.quotes import (
@@ -108,7 +109,7 @@ def _load_numbers(name: str) -> NumberLexicon:
     after = _kinds(data["after"], path, "after", ("about", "at-least", "at-most"))
     percent, rng = _section(data, path, "percent", ("words", "signs")), _section(data, path, "range",
                                                                                ("between", "and", "from", "to", "dash"))
-    months = _months(load_yaml("dates.yaml"))
+    months = frozenset(name.split()[0] for name in month_names())  # first words (كانون of كانون الثاني)
     return NumberLexicon(
         **numbered, after_noun=words["after_noun"], teens=words["teens"], qualifiers=qualifiers, after=after,
         qualifier_set=Phrases.of(qualifiers), after_set=Phrases.of(after),
@@ -170,14 +171,6 @@ def _section(data: dict, path: str, where: str, keys: Sequence[str]) -> dict:
     if not isinstance(value, dict) or any(k not in value for k in keys):
         raise DataFileError(path, where, f"expected keys {', '.join(keys)}")
     return value
-
-
-def _months(dates: Any) -> frozenset[str]:
-    out = set()
-    for calendar in dates["months"].values():
-        for names in calendar.values():
-            out.update(phrase_key(str(n)).split()[0] for n in names)
-    return frozenset(out)
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -70,10 +70,10 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield from enumerate(csv.DictReader(fh, delimiter=delimiter), 2)
 
 
-def with_metadata(articles: Iterable[Article], metadata: dict[str, dict[str, str]]) -> Iterator[Article]:
-    """The articles, each completed from the sidecar when it has an entry for its id."""
+def with_metadata(articles: Iterable[Article], metadata: dict[str, dict[str, str]] | None) -> Iterator[Article]:
+    """The articles, each completed from the sidecar when it has an entry for its id (no sidecar: as they are)."""
     for article in articles:
-        fields = metadata.get(article.id)
+        fields = metadata.get(article.id) if metadata else None
         if fields:
             for name, value in fields.items():
                 setattr(article, name, value)

@@ -22,7 +22,6 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from functools import lru_cache
 from typing import Any
 
 from marsad.analyse.normalize import search_forms
@@ -140,12 +139,7 @@ def slim_for_store(doc: Doc) -> Doc:
 
 def search_text(tokens: Sequence[Token]) -> str:
     """What a sentence is indexed under: every word's folded forms (see ``search_forms``)."""
-    return " ".join(_forms_text(t.text) for t in tokens if t.kind != "punct")
-
-
-@lru_cache(maxsize=200_000)
-def _forms_text(word: str) -> str:
-    return " ".join(search_forms(word))
+    return " ".join(f for t in tokens if t.kind != "punct" for f in search_forms(t.text))
 
 
 def fill_search_text(store: Store, batch: int = 2000) -> None:

@@ -104,8 +104,8 @@ def _run(paths: list[str | Path], store: Store, batch: int, bar: _Progress | Non
     summary = RunSummary(run_id=run_id, db=store.url)
     recorded = 0  # skipped items already written to the database
     try:
-        read_in = with_metadata(read(paths, summary.skipped), metadata) if metadata else read(paths, summary.skipped)
-        articles = _unstored(itertools.islice(read_in, limit), store, summary)
+        articles = _unstored(itertools.islice(with_metadata(read(paths, summary.skipped), metadata), limit),
+                             store, summary)
         # closing(): a failed commit or Ctrl-C stops the workers at once, not when collected
         with closing(process_parallel(articles, summary.skipped, workers=workers, peaks=peaks)) as docs:
             for group in _batches(_ticking(docs, summary, bar, started), batch):
