@@ -1,6 +1,6 @@
 """Whole-pipeline speed and sport precision on the ANT corpus (needs ../shared/).
 
-    python benchmarks/bench_pipeline.py [--limit N]
+    python benchmarks/bench_pipeline.py [--limit N] [--filter fast|e5|off]
 
 Reports articles per second per core for clean, tokens, actors and events separately
 and together (one process), and the conflict events per article by ANT category:
@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import marsad
+from marsad.events.filter import FILTER_MODES, set_filter_mode
 from marsad.pipeline import STAGES
 from marsad.types import Doc
 
@@ -40,7 +41,9 @@ def load(limit: int) -> list[tuple[marsad.Article, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=20000)
+    parser.add_argument("--filter", choices=FILTER_MODES, default="fast", help="event filter mode to time")
     args = parser.parse_args()
+    set_filter_mode(args.filter)
     rows = load(args.limit)
     marsad.process(rows[0][0])  # load every table before timing
     docs = [Doc(article=a) for a, _ in rows]
@@ -52,7 +55,7 @@ def main() -> None:
         timings[name] = time.perf_counter() - started
     total = sum(timings.values())
     n = len(docs)
-    print(f"ANT articles: {n}")
+    print(f"ANT articles: {n} (event filter: {args.filter})")
     for name, seconds in timings.items():
         print(f"  {name:8s} {n / seconds:9.0f} articles/s  ({seconds:.1f} s)")
     print(f"  {'all':8s} {n / total:9.0f} articles/s per core ({total:.1f} s)")

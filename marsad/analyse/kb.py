@@ -217,6 +217,9 @@ def _load_country(kb: KnowledgeBase, raw: dict[str, Any], source: str) -> None:
     for nisba in _strings(raw, "nisba"):
         for form, plural in nisba_forms(nisba):
             kb.add(form, Entry("nisba", code, "", name, key=code, source=source, plural=plural))
+        accusative = nisba + "ا"  # جنديا أمريكيا (indefinite accusative); روسيا stays the country
+        if " " not in nisba and not kb.lookup((phrase_key(accusative),)):
+            kb.add(accusative, Entry("nisba", code, "", name, key=code, source=source))
     for text in _strings(raw, "people"):
         entry = Entry("people", code, "", name, key=code, source=source, plural=True)
         kb.add(text, entry)
@@ -291,8 +294,16 @@ def _load_agent(kb: KnowledgeBase, raw: dict[str, Any], source: str) -> None:
     for text in terms:
         kb.add(text, entry)
         for form in agent_forms(text) if kind in ("group", "role") else ():
-            if not kb.lookup(tuple(phrase_key(form).split())):  # never shadow another entry
+            keys = tuple(phrase_key(form).split())
+            if not kb.lookup(keys) and keys[0] not in _not_agent_forms():  # never shadow another entry
                 kb.add(form, entry)
+
+
+@lru_cache(maxsize=1)
+def _not_agent_forms() -> frozenset[str]:
+    """Folded words agent_forms must not add: their usual reading is not an agent."""
+    words = read_yaml_file(data_path("actor_rules.yaml")).get("not_agent_forms") or []
+    return frozenset(phrase_key(str(w)) for w in words)
 
 
 def agent_forms(term: str) -> list[str]:

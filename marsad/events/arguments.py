@@ -105,7 +105,7 @@ def assign(tokens: Sequence[Token], mentions: Sequence[Mention], t_start: int, t
            pos: str, clause: tuple[int, int], preps: Sequence[str], passive: bool,
            matched: set[int] | None = None) -> Args:
     """Actor and recipient mentions for a trigger at tokens [t_start, t_end)."""
-    c_start, c_end = clause
+    c_start, c_end = clause[0], max(clause[1], t_end)  # a phrase trigger's own words (its gap) are in its clause
     matched = matched if matched is not None else set(range(t_start, t_end))
     local = [m for m in mentions if m.role != "backer" and c_start <= m.tok_start and m.tok_end <= c_end
              and not matched & set(range(m.tok_start, m.tok_end))]  # not one of the trigger's own words

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from marsad.analyse.dates import month_names
 from marsad.analyse.normalize import candidates, key
 from marsad.lexicons import load_yaml
 from marsad.types import Token
@@ -33,16 +34,19 @@ class _Anchors:
     casualty_heads: frozenset[str]
     numbers: frozenset[str]
     time_words: frozenset[str]
+    date_fillers: frozenset[str]  # words of a date: month names, شهر, عام …
 
 
 @lru_cache(maxsize=1)
 def _anchors() -> _Anchors:
     data = load_yaml("events/anchors.yaml",
-                     required=("demonstratives", "purpose", "light_verbs", "casualty_nouns", "casualty_heads", "number_words", "time_words"))
+                     required=("demonstratives", "purpose", "light_verbs", "casualty_nouns", "casualty_heads", "number_words",
+                               "time_words", "date_fillers"))
     fold = lambda name: frozenset(key(w) for w in data[name])  # noqa: E731
     purpose = frozenset(tuple(key(w) for w in p.split()) for p in data["purpose"])
+    date_fillers = fold("date_fillers") | {w for month in month_names() for w in month.split()}
     return _Anchors(fold("demonstratives"), purpose, fold("light_verbs"), fold("casualty_nouns"), fold("casualty_heads"), fold("number_words"),
-                    fold("time_words"))
+                    fold("time_words"), date_fillers)
 
 
 def _is_number(t: Token, a: _Anchors) -> bool:
@@ -77,7 +81,7 @@ def _light_verb_before(tokens: Sequence[Token], start: int, inside: set[int]) ->
             continue
         if set(candidates(t.key)) & a.light_verbs:
             return True
-        if not set(candidates(t.key)) & a.time_words:
+        if not set(candidates(t.key)) & (a.time_words | a.date_fillers):
             seen += 1
         if seen > _LIGHT_WINDOW:
             return False
