@@ -18,14 +18,14 @@ __version__ = "0.1.0"
 __all__ = [
     "Article", "CleanText", "Doc", "Entity", "Mention", "Sentence", "Skipped", "Token",
     "read", "clean_article", "clean_text", "process", "process_all", "__version__",
-    "open_store", "run", "timeline", "series", "quotes", "claims", "network", "search",
+    "open_store", "run", "timeline", "series", "quotes", "claims", "network", "search", "set_filter_mode",
 ]
 
 # Store and analysis functions load on first use: they pull in pandas and database
 # drivers that a plain `marsad extract` does not need.
 _LAZY = {"open_store": "marsad.store", "run": "marsad.store.run", "timeline": "marsad.outputs",
          "series": "marsad.outputs", "quotes": "marsad.outputs", "claims": "marsad.outputs",
-         "network": "marsad.outputs", "search": "marsad.outputs"}
+         "network": "marsad.outputs", "search": "marsad.outputs", "set_filter_mode": "marsad.events.filter"}
 
 
 def __getattr__(name: str):

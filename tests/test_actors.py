@@ -170,3 +170,34 @@ def test_actors_accusative_nisba_codes_the_noun(text: str, expected: tuple[str, 
 def test_actors_derived_forms_with_another_reading_are_not_agents(text: str):
     assert "EDU" not in {c[1] for c in coded(text)}
     assert ("", "EDU", "الطلاب") in coded("تظاهر الطلاب أمام الجامعة")  # the written term still matches
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("واتهم المحتجون الشرطة باستخدام القوة", {"CVL", "COP"}),  # definite head: two phrases
+    ("اندلعت مواجهات بين المتظاهرين والشرطة", {"CVL", "COP"}),  # joined by و
+    ("وأصاب متظاهرون جنديا بجروح", {"CVL", "MIL"}),  # a sound plural with its nun is no construct
+])
+def test_actors_adjacent_agents_are_separate_phrases(text: str, expected: set[str]):
+    assert expected <= {c[1] for c in coded(text)}
+
+
+def test_actors_construct_keeps_one_phrase():
+    assert [c[1] for c in coded("وقال قائد الشرطة إن الطريق أغلق")] == ["COP"]
+
+
+@pytest.mark.parametrize("text", [
+    "أسفر الهجوم عن مقتل ثلاثة جنود، وقد تبناه التنظيم",
+    "وأصاب متظاهرون شرطيا واحرقوا سيارات",
+])
+def test_actors_no_name_read_into_verbs_after_a_role(text: str):
+    # a role may be followed by a person's name, but not by وقد … or a plural verb
+    assert all("(" not in m.entity.name for m in mentions(text, dt.date(2016, 7, 14)))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("وكان متظاهرو الميدان قد ساروا في الشوارع", "CVL"),  # construct form of a sound plural
+    ("وأفادت الأنباء بمقتل 12 مسلحا في الاشتباكات", "UAF"),  # counted gunmen
+    ("وقصفت دبابات إسرائيلية أطراف البلدة", "MIL"),  # weapons stand for the forces behind them
+])
+def test_actors_more_agent_forms(text: str, expected: str):
+    assert expected in {c[1] for c in coded(text)}

@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from marsad.analyse.kb import Entry, KnowledgeBase, Person, load_kb
-from marsad.analyse.normalize import candidates
+from marsad.analyse.normalize import candidates, key
 from marsad.analyse.places import lookup
 from marsad.lexicons import load_yaml
 from marsad.types import Entity, Mention, Place, Sentence, Token
@@ -61,6 +62,12 @@ class _Group:
 
 def _rules() -> dict:
     return load_yaml("actor_rules.yaml", required=("function_words", "counterpart", "relative", "backing"))
+
+
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """The folded function words (أن and ان alike)."""
+    return frozenset(key(w) for w in _rules()["function_words"])
 
 
 def match_phrases(tokens: Sequence[Token], kb: KnowledgeBase) -> list[PhraseMatch]:
@@ -206,7 +213,7 @@ def _stands_alone(tokens: Sequence[Token], m: PhraseMatch) -> bool:
     if m.start == 0:
         return True
     prev = tokens[m.start - 1]
-    return prev.kind != "word" or prev.key in _rules()["function_words"]
+    return prev.kind != "word" or prev.key in _function_words()
 
 
 def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
@@ -220,7 +227,7 @@ def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
         if gap is None or gap > _MAX_GAP:
             break
         kind = nxt.best().kind
-        if kind == "agent" and gap == 0 and not group.countries:
+        if kind == "agent" and gap == 0 and not group.countries and _construct(tokens, group, nxt):
             group.head = nxt if nxt.best().agent_kind != "title" or group.head.best().agent_kind == "title" else group.head
             group.end = nxt.end
         elif kind in ("nisba", "country", "seat", "org", "group", "people"):
@@ -244,6 +251,18 @@ def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
         if group.name_tokens:
             group.end = tokens.index(group.name_tokens[-1]) + 1
     return group, k
+
+
+def _construct(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:
+    """Is ``nxt`` the genitive of the head (قائد الشرطة، مئات المتظاهرين)? Only an
+    indefinite head takes one: after a definite head (المتظاهرون الشرطة) or a و
+    (المتظاهرين والشرطة) a second agent is a noun phrase of its own."""
+    last = tokens[group.end - 1]
+    if "و" in nxt.clitic or _definite(last):
+        return False
+    # a sound plural keeps its nun only outside a construct (متظاهرون شرطيا: two phrases;
+    # متظاهرو المليون: one)
+    return not (last.key.endswith(("ون", "ين")) and len(last.key) > 4)
 
 
 def _definite(token: Token) -> bool:
@@ -307,7 +326,9 @@ def _name_tokens(tokens: Sequence[Token], start: int, stop: int) -> list[Token]:
         i += 1
     while i < stop and len(out) < 3:
         t = tokens[i]
-        if t.kind != "word" or t.key in rules["function_words"] or t.key.startswith(("ال", "وال")):
+        if t.kind != "word" or t.key.startswith(("ال", "وال")) or set(candidates(t.key)) & _function_words():
+            break
+        if t.key.endswith("وا"):  # a plural verb (واحرقوا، قتلوا) ends the phrase, not a name
             break
         if any(t.key.startswith(c) for c in rules["counterpart"]):
             break
@@ -362,7 +383,7 @@ def _place_after(tokens: Sequence[Token], end: int) -> Place | None:
     rules = _rules()
     for _ in range(_MAX_MODIFIERS):
         t = tokens[end] if end < len(tokens) else None
-        if t is None or t.kind != "word" or not t.key.startswith("ال") or t.key in rules["function_words"]:
+        if t is None or t.kind != "word" or not t.key.startswith("ال") or t.key in _function_words():
             break
         end += 1
     if end + 1 >= len(tokens) or tokens[end].key not in rules["place_links"]:

@@ -308,14 +308,16 @@ def _not_agent_forms() -> frozenset[str]:
 
 def agent_forms(term: str) -> list[str]:
     """Inflections news uses for a one-word agent term: with/without ال, the other case of
-    a sound plural (مسلحون/مسلحين), and a singular's accusative and dual (مسلحا، جنديين)."""
+    a sound plural (مسلحون/مسلحين) and its construct forms (متظاهرو، مسلحي), and a
+    singular's accusative and dual (جنديا، جنديين)."""
     if " " in term:
         return []
     base = term[2:] if term.startswith("ال") and len(term) > 4 else term
     forms = {base, "ال" + base}
     if base.endswith(("ون", "ين")) and len(base) > 4:
         stem = base[:-2]
-        forms |= {stem + "ون", stem + "ين", "ال" + stem + "ون", "ال" + stem + "ين"}
+        forms |= {stem + "ون", stem + "ين", "ال" + stem + "ون", "ال" + stem + "ين",
+                  stem + "و", stem + "ي"}  # construct forms: متظاهرو المليون، مقاتلي داعش
     elif not base.endswith(("ة", "ات", "ا", "ى", "ء")):
         forms |= {base + "ا", base + "ان", base + "ين"}
     forms.discard(term)
