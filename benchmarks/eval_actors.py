@@ -23,6 +23,7 @@ from marsad.analyse.tokens import analyse_text
 from marsad.clean import clean_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+PUNCTUATION = "«»\"“”'.,،؛;:!?؟()[]-ـ"
 
 
 def spans(path: Path):
@@ -42,12 +43,19 @@ def spans(path: Path):
                     yield item["text"], words, (None if main == "None" else main), (None if sector == "None" else sector)
 
 
+def word_keys(words) -> set[str]:
+    """Folded keys of words without the punctuation annotators left on them (بوش». → بوش)."""
+    keys = {key(w).strip(PUNCTUATION) for w in words}
+    keys.discard("")
+    return keys
+
+
 def mention_for(mentions, text: str, words: list[str]):
     """The mention that covers the most of the span's words."""
-    wanted = {key(w) for w in words}
+    wanted = word_keys(words)
     best, best_n = None, 0
     for m in mentions:
-        got = {key(w) for w in text[m.start : m.end].split()} | {key(w) for w in m.entity.text.split()}
+        got = word_keys(text[m.start : m.end].split()) | word_keys(m.entity.text.split())
         n = len(wanted & {g for g in got} | {w for w in wanted for g in got if g.endswith(w) or w.endswith(g)})
         if n > best_n:
             best, best_n = m, n
