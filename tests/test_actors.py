@@ -201,3 +201,9 @@ def test_actors_no_name_read_into_verbs_after_a_role(text: str):
 ])
 def test_actors_more_agent_forms(text: str, expected: str):
     assert expected in {c[1] for c in coded(text)}
+
+
+def test_actors_world_leaders_file_is_time_aware():
+    # people_world.yaml: heads of state and government beyond the core list
+    assert ("KEN", "GOV", "كيباكي") in coded("وهتف المحتجون ضد كيباكي", dt.date(2008, 1, 5))
+    assert ("KEN", "ELI", "كيباكي") in coded("وهتف المحتجون ضد كيباكي", dt.date(2016, 1, 5))

@@ -238,7 +238,7 @@ def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
             k += 1
             k = _take_coordinated(tokens, matches, k, group)
             continue
-        elif kind == "person" and gap <= 1:
+        elif kind == "person" and gap <= 1 and _names_person(tokens, group, nxt):
             group.person = nxt.best("person")
             group.end = nxt.end
             k += 1
@@ -251,6 +251,15 @@ def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
         if group.name_tokens:
             group.end = tokens.index(group.name_tokens[-1]) + 1
     return group, k
+
+
+def _names_person(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:
+    """A title or role followed by a person's name (الرئيس الكيني مواي كيباكي); not a group
+    with a preposition between (المحتجون ضد كيباكي: the protesters are not Kibaki)."""
+    if group.head.best().agent_kind not in ("title", "role"):
+        return False
+    return not any(t.kind == "word" and set(candidates(t.key)) & _function_words()
+                   for t in tokens[group.end : nxt.start])
 
 
 def _construct(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:

@@ -29,7 +29,8 @@ SECTORS = frozenset(
     ["COP", "GOV", "JUD", "LEG", "MIL", "PRM", "PTY", "REB", "SPY", "UAF", "UNK", "AGR", "BUS", "CRM", "CVL", "EDU", "ELI", "JRN", "LAB", "MED", "REF", "OPP", "PRE", "REL", "SOC"]
 )
 NON_STATE_CODES = frozenset({"UNO", "IGO", "IMG", "NGO", "EUR", "ISM", "MNC", "INT", ""})
-FILES = ("countries.yaml", "organizations.yaml", "groups.yaml", "media.yaml", "people.yaml", "agents.yaml")
+FILES = ("countries.yaml", "organizations.yaml", "groups.yaml", "media.yaml", "people.yaml", "people_world.yaml",
+         "agents.yaml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,7 @@ def load_kb(user_files: tuple[str, ...] | None = None) -> KnowledgeBase:
     for name in FILES:
         path = data_path(f"actors/{name}")
         if path.exists():
-            _load_file(kb, path, name.removesuffix(".yaml"), origin=name)
+            _load_file(kb, path, name.removesuffix(".yaml").split("_")[0], origin=name)  # people_world → people
     for user in user_files:
         path = Path(user)
         kind = _guess_kind(path)
