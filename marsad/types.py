@@ -115,7 +115,7 @@ class Mention:
     rule: str  # knowledge-base entry or rule that matched
     ambiguous: list[Entity] = field(default_factory=list)
     backed_by: list[Entity] = field(default_factory=list)
-    role: str = "actor"  # actor | modifier (a nisba on a non-actor noun) | backer
+    role: str = "actor"  # actor | modifier (a nisba on a non-actor noun) | backer | place (في بغداد)
 
     def as_dict(self) -> dict[str, Any]:
         out = self.entity.as_dict() | {"start": self.start, "end": self.end, "sentence": self.sentence,

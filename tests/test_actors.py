@@ -207,3 +207,10 @@ def test_actors_world_leaders_file_is_time_aware():
     # people_world.yaml: heads of state and government beyond the core list
     assert ("KEN", "GOV", "كيباكي") in coded("وهتف المحتجون ضد كيباكي", dt.date(2008, 1, 5))
     assert ("KEN", "ELI", "كيباكي") in coded("وهتف المحتجون ضد كيباكي", dt.date(2016, 1, 5))
+
+
+def test_actors_capital_as_a_place_is_not_the_government():
+    found = {(m.entity.code, m.entity.sector, m.role) for m in mentions("قتل خمسة أشخاص في انفجار في بغداد", None)}
+    assert ("IRQ", "", "place") in found and ("IRQ", "GOV", "actor") not in found
+    assert ("RUS", "GOV", "actor") in {(m.entity.code, m.entity.sector, m.role)
+                                       for m in mentions("وقالت موسكو إنها سترد", None)}

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from marsad.analyse.kb import Entry, KnowledgeBase, Person, load_kb
 from marsad.analyse.normalize import candidates, key
-from marsad.analyse.places import lookup
+from marsad.analyse.places import lookup, place_words
 from marsad.lexicons import load_yaml
 from marsad.types import Entity, Mention, Place, Sentence, Token
 
@@ -172,11 +172,34 @@ def compose(sentence: Sentence, matches: list[PhraseMatch], *, day: dt.date | No
                                 clitic=m.clitic, role="modifier"))
             j += 1
             continue
+        if head.kind == "seat" and (place := _seat_as_place(tokens, m)):
+            # في بغداد، مدينة موسكو: the city where something happens, not its government
+            ent = Entity(place.country, "", place.name, "")
+            out.append(_mention(sentence, m.start, m.end, ent, f"{head.source} + place {place.name}",
+                                clitic=m.clitic, role="place"))
+            j += 1
+            continue
         out.append(_mention(sentence, m.start, m.end, _entity_of(m, day, doc_codes), head.source,
                             clitic=m.clitic, ambiguous=_alternatives(m, day)))
         j += 1
     _attach_backing(tokens, out)
     return out
+
+
+def _seat_as_place(tokens: Sequence[Token], m: PhraseMatch) -> Place | None:
+    """A capital named as a place: after في (or ب-, ببغداد) or a place word (مدينة، العاصمة)."""
+    before = tokens[m.start - 1] if m.start else None
+    in_place = "ب" in m.clitic or (before is not None and before.kind == "word" and (
+        before.key in _place_links_in() or before.key in place_words()["prefixes"]))
+    if not in_place:
+        return None
+    found = lookup(" ".join(t.text for t in tokens[m.start : m.end]))
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=1)
+def _place_links_in() -> frozenset[str]:
+    return frozenset({key("في")})
 
 
 def _is_counterpart(tokens: Sequence[Token], m: PhraseMatch) -> bool:

@@ -105,7 +105,7 @@ LABELS: dict[str, dict[str, str]] = {
     "legend": {"ar": "مفتاح الألوان", "en": "Legend"},
     "legend_actor": {"ar": "فاعل", "en": "actor"},
     "legend_trigger": {"ar": "كلمة دالة على حدث", "en": "event trigger"},
-    "legend_other": {"ar": "إشارة أخرى (نسبة، داعم)", "en": "other mention (modifier, backer)"},
+    "legend_other": {"ar": "إشارة أخرى (نسبة، داعم، مكان)", "en": "other mention (modifier, backer, place)"},
     "panel_events": {"ar": "الأحداث", "en": "Events"},
     "panel_quotes": {"ar": "الاقتباسات", "en": "Quotes"},
     "panel_claims": {"ar": "الادعاءات الرقمية", "en": "Numeric claims"},
