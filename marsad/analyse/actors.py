@@ -70,6 +70,11 @@ def _function_words() -> frozenset[str]:
     return frozenset(key(w) for w in _rules()["function_words"])
 
 
+def _is_function_word(t: Token) -> bool:
+    """A function word, with or without proclitics (وقد، ولكن)."""
+    return t.kind == "word" and bool(set(candidates(t.key)) & _function_words())
+
+
 def match_phrases(tokens: Sequence[Token], kb: KnowledgeBase) -> list[PhraseMatch]:
     """Longest knowledge-base phrase at each position, left to right, non-overlapping."""
     out: list[PhraseMatch] = []
@@ -187,10 +192,11 @@ def compose(sentence: Sentence, matches: list[PhraseMatch], *, day: dt.date | No
 
 
 def _seat_as_place(tokens: Sequence[Token], m: PhraseMatch) -> Place | None:
-    """A capital named as a place: after في (or ب-, ببغداد) or a place word (مدينة، العاصمة)."""
+    """A capital named as a place: after a word of ``seat_as_place`` (في), a ب- (ببغداد) or a
+    place word of place_words.yaml (مدينة، العاصمة)."""
     before = tokens[m.start - 1] if m.start else None
     in_place = "ب" in m.clitic or (before is not None and before.kind == "word" and (
-        before.key in _place_links_in() or before.key in place_words()["prefixes"]))
+        before.key in _seat_place_words() or before.key in place_words()["prefixes"]))
     if not in_place:
         return None
     found = lookup(" ".join(t.text for t in tokens[m.start : m.end]))
@@ -198,8 +204,8 @@ def _seat_as_place(tokens: Sequence[Token], m: PhraseMatch) -> Place | None:
 
 
 @lru_cache(maxsize=1)
-def _place_links_in() -> frozenset[str]:
-    return frozenset({key("في")})
+def _seat_place_words() -> frozenset[str]:
+    return frozenset(key(w) for w in _rules().get("seat_as_place") or ())
 
 
 def _is_counterpart(tokens: Sequence[Token], m: PhraseMatch) -> bool:
@@ -281,8 +287,7 @@ def _names_person(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> b
     with a preposition between (المحتجون ضد كيباكي: the protesters are not Kibaki)."""
     if group.head.best().agent_kind not in ("title", "role"):
         return False
-    return not any(t.kind == "word" and set(candidates(t.key)) & _function_words()
-                   for t in tokens[group.end : nxt.start])
+    return not any(_is_function_word(t) for t in tokens[group.end : nxt.start])
 
 
 def _construct(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:
@@ -358,7 +363,7 @@ def _name_tokens(tokens: Sequence[Token], start: int, stop: int) -> list[Token]:
         i += 1
     while i < stop and len(out) < 3:
         t = tokens[i]
-        if t.kind != "word" or t.key.startswith(("ال", "وال")) or set(candidates(t.key)) & _function_words():
+        if t.kind != "word" or t.key.startswith(("ال", "وال")) or _is_function_word(t):
             break
         if t.key.endswith("وا"):  # a plural verb (واحرقوا، قتلوا) ends the phrase, not a name
             break

@@ -19,7 +19,7 @@ from typing import Any
 
 from marsad.analyse.normalize import phrase_key
 from marsad.errors import DataFileError
-from marsad.lexicons import data_path, read_yaml_file
+from marsad.lexicons import data_path, load_yaml, read_yaml_file
 
 __all__ = ["Entry", "Role", "Person", "KnowledgeBase", "load_kb", "SECTORS"]
 
@@ -303,7 +303,7 @@ def _load_agent(kb: KnowledgeBase, raw: dict[str, Any], source: str) -> None:
 @lru_cache(maxsize=1)
 def _not_agent_forms() -> frozenset[str]:
     """Folded words agent_forms must not add: their usual reading is not an agent."""
-    words = read_yaml_file(data_path("actor_rules.yaml")).get("not_agent_forms") or []
+    words = load_yaml("actor_rules.yaml").get("not_agent_forms") or []
     return frozenset(phrase_key(str(w)) for w in words)
 
 

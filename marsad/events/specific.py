@@ -34,7 +34,7 @@ class _Anchors:
     casualty_heads: frozenset[str]
     numbers: frozenset[str]
     time_words: frozenset[str]
-    date_fillers: frozenset[str]  # words of a date: month names, شهر, عام …
+    not_between: frozenset[str]  # time words and words of a date (month names, شهر, عام …)
 
 
 @lru_cache(maxsize=1)
@@ -44,9 +44,9 @@ def _anchors() -> _Anchors:
                                "time_words", "date_fillers"))
     fold = lambda name: frozenset(key(w) for w in data[name])  # noqa: E731
     purpose = frozenset(tuple(key(w) for w in p.split()) for p in data["purpose"])
-    date_fillers = fold("date_fillers") | {w for month in month_names() for w in month.split()}
+    months = {w for month in month_names() for w in month.split()}
     return _Anchors(fold("demonstratives"), purpose, fold("light_verbs"), fold("casualty_nouns"), fold("casualty_heads"), fold("number_words"),
-                    fold("time_words"), date_fillers)
+                    fold("time_words"), fold("time_words") | fold("date_fillers") | months)
 
 
 def _is_number(t: Token, a: _Anchors) -> bool:
@@ -81,7 +81,7 @@ def _light_verb_before(tokens: Sequence[Token], start: int, inside: set[int]) ->
             continue
         if set(candidates(t.key)) & a.light_verbs:
             return True
-        if not set(candidates(t.key)) & (a.time_words | a.date_fillers):
+        if not set(candidates(t.key)) & a.not_between:
             seen += 1
         if seen > _LIGHT_WINDOW:
             return False
