@@ -214,3 +214,56 @@ def test_actors_capital_as_a_place_is_not_the_government():
     assert ("IRQ", "", "place") in found and ("IRQ", "GOV", "actor") not in found
     assert ("RUS", "GOV", "actor") in {(m.entity.code, m.entity.sector, m.role)
                                        for m in mentions("وقالت موسكو إنها سترد", None)}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("قال الرئيس الأمريكي السابق باراك أوباما إن", ("USA", "ELI")),  # Obama in office on the date
+     ("قال وزير الخارجية الأمريكي الأسبق إن", ("USA", "ELI")),  # no name: the title alone
+     ("قالت رئيسة الوزراء الباكستانية السابقة إن", ("PAK", "ELI"))],
+)
+def test_actors_former_makes_an_ex_official(text: str, want: tuple[str, str]):
+    assert coded(text)[0][:2] == want
+    assert "former" in mentions(text)[0].rule
+
+
+def test_actors_institution_with_a_leader_genitive():
+    # حكومة السنيورة: the government of the named leader, his country, the institution's sector
+    found = mentions("انتقدت حكومة السنيورة القرار", dt.date(2007, 3, 1))
+    assert [(m.entity.code, m.entity.sector, m.entity.text) for m in found] == [("LBN", "GOV", "حكومة السنيورة")]
+    # a definite institution is not in construct: الحكومة بوتين is two phrases
+    assert len(mentions("قالت الحكومة بوتين", dt.date(2016, 3, 1))) == 2
+
+
+def test_actors_opposition_protesters():
+    assert coded("اعتقلت الشرطة المتظاهرين المعارضين")[1][:2] == ("", "OPP")
+    assert coded("اعتقلت الشرطة متظاهرين مناهضين للحكومة")[1][:2] == ("", "OPP")
+    # against something other than the government: still civilians
+    assert coded("تجمع المتظاهرين المناهضين للعولمة")[0][:2] == ("", "CVL")
+
+
+def test_actors_leader_of_a_coalition_is_a_backer_not_the_actor():
+    for text in ("هاجمت قوات التحالف التي تقودها الولايات المتحدة القرية", "هاجمت قوات التحالف بقيادة أمريكية القرية"):
+        first, second = mentions(text)
+        assert (first.entity.sector, first.role) == ("MIL", "actor")
+        assert (second.entity.code, second.role) == ("USA", "backer")
+        assert first.backed_by[0].code == "USA"
+
+
+def test_actors_party_name_between_head_and_nisba():
+    assert coded("التقى أعضاء حزب الغد المصري") == [("EGY", "PTY", "حزب الغد المصري")]
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "code"),
+    [("قتل حاكم منطقة بشرق أفغانستان", "حاكم", "AFG"),  # a compass word after a place word, not a name
+     ("اشتبك متظاهرون في ضواحي نابولي مع الشرطة", "متظاهرون", "ITA"),  # plural place word
+     ("استهدفت الغارة مصنع عسكري شمال باكستان", "مصنع عسكري", "PAK")],
+)
+def test_actors_group_takes_the_country_of_a_place_after_it(text: str, head: str, code: str):
+    assert (code, head) in [(c, t) for c, _s, t in coded(text)]
+
+
+@pytest.mark.parametrize("text", ["هبطت الطائرة في مطار بيروت", "قصفت الطائرات شمال بغداد"])
+def test_actors_capital_after_a_place_noun_is_a_place(text: str):
+    assert mentions(text)[-1].role == "place"

@@ -58,10 +58,20 @@ class _Group:
     end: int = 0  # token end of the whole phrase
     name_tokens: list[Token] = field(default_factory=list)
     rule: str = ""
+    former: bool = False  # الرئيس السابق: an ex-official (ELI)
+    opposition: bool = False  # المتظاهرون المعارضون: protesters of the opposition (OPP)
 
 
 def _rules() -> dict:
-    return load_yaml("actor_rules.yaml", required=("function_words", "counterpart", "relative", "backing"))
+    return load_yaml("actor_rules.yaml", required=("function_words", "counterpart", "relative", "backing",
+                                                   "leading", "led_by", "former", "opposition", "opposed",
+                                                   "government", "opposable_sectors"))
+
+
+@lru_cache(maxsize=32)
+def _word_set(name: str) -> frozenset[str]:
+    """A word list of actor_rules.yaml, folded like token keys."""
+    return frozenset(key(w) for w in _rules()[name])
 
 
 @lru_cache(maxsize=1)
@@ -192,11 +202,12 @@ def compose(sentence: Sentence, matches: list[PhraseMatch], *, day: dt.date | No
 
 
 def _seat_as_place(tokens: Sequence[Token], m: PhraseMatch) -> Place | None:
-    """A capital named as a place: after a word of ``seat_as_place`` (في), a ب- (ببغداد) or a
-    place word of place_words.yaml (مدينة، العاصمة)."""
+    """A capital named as a place: after a word of ``seat_as_place`` (في، مطار), a ب- (ببغداد)
+    or a place or compass word of place_words.yaml (مدينة، العاصمة، شمال)."""
     before = tokens[m.start - 1] if m.start else None
     in_place = "ب" in m.clitic or (before is not None and before.kind == "word" and (
-        before.key in _seat_place_words() or before.key in place_words()["prefixes"]))
+        before.key in _seat_place_words() or before.key in place_words()["prefixes"]
+        or before.key in place_words()["directions"]))
     if not in_place:
         return None
     found = lookup(" ".join(t.text for t in tokens[m.start : m.end]))
@@ -250,6 +261,7 @@ def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
     """An agent (title, institution, role) with its countries and person name."""
     group = _Group(head=matches[j], end=matches[j].end, rule=matches[j].best().source)
     k = j + 1
+    _take_adjectives(tokens, group)
     while k < len(matches):
         nxt = matches[k]
         gap = _gap(tokens, group.end, nxt.start)
@@ -266,6 +278,7 @@ def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
             group.end = nxt.end
             k += 1
             k = _take_coordinated(tokens, matches, k, group)
+            _take_adjectives(tokens, group)
             continue
         elif kind == "person" and gap <= 1 and _names_person(tokens, group, nxt):
             group.person = nxt.best("person")
@@ -275,17 +288,48 @@ def _build_group(tokens: Sequence[Token], matches: list[PhraseMatch], j: int,
         else:
             break
         k += 1
+        _take_adjectives(tokens, group)
     if group.person is None and group.head.best().agent_kind in ("title", "role"):
         group.name_tokens = _name_tokens(tokens, group.end, matches[k].start if k < len(matches) else len(tokens))
         if group.name_tokens:
             group.end = tokens.index(group.name_tokens[-1]) + 1
+    while k < len(matches) and matches[k].start < group.end:  # taken as an adjective (المعارضين)
+        k += 1
     return group, k
 
 
+def _take_adjectives(tokens: Sequence[Token], group: _Group) -> None:
+    """Consume "former" and "opposition" adjectives right after the phrase so far
+    (الرئيس السابق، المتظاهرون المعارضون); they change the sector, not the country."""
+    head = group.head.best()
+    while group.end < len(tokens) and tokens[group.end].kind == "word":
+        word = tokens[group.end].key
+        if head.agent_kind in ("title", "role") and word in _word_set("former"):
+            group.former = True
+        elif head.sector in _rules()["opposable_sectors"] and _opposes(tokens, group.end):
+            group.opposition = True
+        else:
+            return
+        group.end += 1
+
+
+def _opposes(tokens: Sequence[Token], i: int) -> bool:
+    """المعارضون, or مناهضين للحكومة: the word at ``i`` says "of the opposition"."""
+    word = tokens[i].key
+    if word in _word_set("opposition"):
+        return True
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    return word in _word_set("opposed") and nxt is not None and nxt.key in _word_set("government")
+
+
 def _names_person(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:
-    """A title or role followed by a person's name (الرئيس الكيني مواي كيباكي); not a group
-    with a preposition between (المحتجون ضد كيباكي: the protesters are not Kibaki)."""
-    if group.head.best().agent_kind not in ("title", "role"):
+    """A title or role followed by a person's name (الرئيس الكيني مواي كيباكي), or an
+    institution with a leader's name as its genitive (حكومة السنيورة، إدارة أوباما); not a
+    group with a preposition between (المحتجون ضد كيباكي: the protesters are not Kibaki)."""
+    kind = group.head.best().agent_kind
+    if kind == "institution":
+        return nxt.start == group.end and not group.countries and not _definite(tokens[group.end - 1])
+    if kind not in ("title", "role"):
         return False
     return not any(_is_function_word(t) for t in tokens[group.end : nxt.start])
 
@@ -295,7 +339,10 @@ def _construct(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool
     indefinite head takes one: after a definite head (المتظاهرون الشرطة) or a و
     (المتظاهرين والشرطة) a second agent is a noun phrase of its own."""
     last = tokens[group.end - 1]
-    if "و" in nxt.clitic or _definite(last):
+    # و starts a new phrase; ب/ك are prepositions (انتحاري بسيارة مفخخة: a bomber with a car)
+    if set(nxt.clitic) & {"و", "ب", "ك"} or _definite(last):
+        return False
+    if not _definite(tokens[nxt.start]):  # فجر انتحاري سيارة مفخخة: an object, not a genitive
         return False
     # a sound plural keeps its nun only outside a construct (متظاهرون شرطيا: two phrases;
     # متظاهرو المليون: one)
@@ -317,6 +364,8 @@ def _attaches(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:
     kind = nxt.best().kind
     if kind in ("nisba", "people"):
         between = [t for t in tokens[group.end : nxt.start] if t.kind == "word"]
+        if between and not head_definite and not group.countries and _definite(between[0]):
+            head_definite = True  # حزب الغد المصري: a definite genitive makes the head definite
         return all(_definite(t) == head_definite for t in [*between, tokens[nxt.start]])
     gap = _gap(tokens, group.end, nxt.start)
     return gap == 0 and not nxt.clitic and not group.countries and not head_definite
@@ -367,7 +416,7 @@ def _name_tokens(tokens: Sequence[Token], start: int, stop: int) -> list[Token]:
             break
         if t.key.endswith("وا"):  # a plural verb (واحرقوا، قتلوا) ends the phrase, not a name
             break
-        if any(t.key.startswith(c) for c in rules["counterpart"]):
+        if any(t.key.startswith(c) for c in rules["counterpart"]) or _is_place_word(t):
             break
         out.append(t)
         i += 1
@@ -377,24 +426,34 @@ def _name_tokens(tokens: Sequence[Token], start: int, stop: int) -> list[Token]:
     return out if rare else []
 
 
+def _is_place_word(t: Token) -> bool:
+    """منطقة، بشرق: a place or compass word (with proclitics) starts a place, not a name."""
+    words = place_words()
+    return any(c in words["prefixes"] or c in words["directions"] for c in candidates(t.key))
+
+
 def _group_mentions(sentence: Sentence, group: _Group, day: dt.date | None, earlier: list[Mention]) -> list[Mention]:
     """One mention per country attached to the head (two for السورية والروسية)."""
     head = group.head.best()
     start = group.head.start
     if group.person is not None:
         code, sector, office = code_person(group.person.person, day)
-        if sector == "ELI" and group.countries:
+        name = group.person.name
+        if head.agent_kind == "institution":  # حكومة السنيورة: the leader's government
+            sector, name = head.sector, f"{head.name} ({group.person.name})"
+        elif sector == "ELI" and group.countries and not group.former:
             code, sector = group.countries[0][1].code, head.sector
-        ent = Entity(code, sector, group.person.name, _span_text(sentence, start, group.end), group.person.wikidata)
-        return [_mention(sentence, start, group.end, ent, f"{head.source} + {group.person.source}",
+        ent = Entity(code, _group_sector(group, sector), name, _span_text(sentence, start, group.end),
+                     group.person.wikidata)
+        return [_mention(sentence, start, group.end, ent, _group_rule(group, f"{head.source} + {group.person.source}"),
                          clitic=group.head.clitic)]
     if not group.countries:
         name = head.name + (f" ({' '.join(t.text for t in group.name_tokens)})" if group.name_tokens else "")
         code, rule = head.code, head.source
         if not code and (place := _place_after(sentence.tokens, group.end)):
             code, rule = place.country, f"{head.source} + place {place.name}"  # المتظاهرون في إسطنبول
-        ent = Entity(code, head.sector, name, _span_text(sentence, start, group.end))
-        return [_mention(sentence, start, group.end, ent, rule, clitic=group.head.clitic)]
+        ent = Entity(code, _group_sector(group, head.sector), name, _span_text(sentence, start, group.end))
+        return [_mention(sentence, start, group.end, ent, _group_rule(group, rule), clitic=group.head.clitic)]
     out = []
     for _match, country in group.countries:
         sector = head.sector
@@ -403,34 +462,70 @@ def _group_mentions(sentence: Sentence, group: _Group, day: dt.date | None, earl
         name = f"{head.name} ({country.name})"
         if group.name_tokens:
             name += f": {' '.join(t.text for t in group.name_tokens)}"
-        ent = Entity(country.code, sector, name, _span_text(sentence, start, group.end), None)
-        out.append(_mention(sentence, start, group.end, ent, f"{head.source} + {country.source}",
+        ent = Entity(country.code, _group_sector(group, sector), name, _span_text(sentence, start, group.end), None)
+        out.append(_mention(sentence, start, group.end, ent, _group_rule(group, f"{head.source} + {country.source}"),
                             clitic=group.head.clitic))
     return out
 
 
-_MAX_MODIFIERS = 2  # definite words between a group and في/من: شرطة النجدة في بغداد
+def _group_sector(group: _Group, sector: str) -> str:
+    return "ELI" if group.former else "OPP" if group.opposition else sector
+
+
+def _group_rule(group: _Group, rule: str) -> str:
+    return rule + (" + former" if group.former else "") + (" + opposition" if group.opposition else "")
+
+
+_MAX_MODIFIERS = 2  # words between a group and في/من: شرطة النجدة في بغداد، حاكم منطقة بشرق
 
 
 def _place_after(tokens: Sequence[Token], end: int) -> Place | None:
-    """A gazetteer place after "في/من" following a phrase (its country codes the group).
+    """A gazetteer place after a phrase: after "في/من/قرب" (المتظاهرون في إسطنبول) or a
+    compass word (مصنع عسكري شمال باكستان، حاكم منطقة بشرق أفغانستان). Its country codes
+    the group.
 
-    Up to two definite words may come between (الزوار الشيعة في بغداد): they modify the group.
+    Up to two definite words or place words may come between (الزوار الشيعة في بغداد):
+    they modify the group.
     """
     rules = _rules()
-    for _ in range(_MAX_MODIFIERS):
+    words = place_words()
+    for _ in range(_MAX_MODIFIERS + 1):
         t = tokens[end] if end < len(tokens) else None
-        if t is None or t.kind != "word" or not t.key.startswith("ال") or t.key in _function_words():
-            break
+        if t is None or t.kind != "word":
+            return None
+        if t.key in rules["place_links"]:
+            return _place_at(tokens, end + 1)
+        if any(c in words["directions"] for c in candidates(t.key)):
+            return _place_at(tokens, end)  # the lookup strips the compass word
+        if t.key in _function_words() or not (_definite(t) or t.key in words["prefixes"]
+                                              or t.key in _word_set("other_words")):
+            return None
         end += 1
-    if end + 1 >= len(tokens) or tokens[end].key not in rules["place_links"]:
-        return None
-    for n in (2, 1):
-        words = tokens[end + 1 : end + 1 + n]
-        if len(words) == n and all(t.kind == "word" for t in words):
-            found = lookup(" ".join(t.text for t in words))
+    return None
+
+
+def _place_at(tokens: Sequence[Token], i: int) -> Place | None:
+    """The longest gazetteer place (up to three words) starting at token ``i``, or a place
+    word with a country nisba (في المنطقة القبلية الباكستانية → Pakistan)."""
+    for n in (3, 2, 1):
+        span = tokens[i : i + n]
+        if len(span) == n and all(t.kind == "word" for t in span):
+            found = lookup(" ".join(t.text for t in span))
             if found:
                 return found[0]
+    return _region_of_country(tokens, i)
+
+
+def _region_of_country(tokens: Sequence[Token], i: int) -> Place | None:
+    if i >= len(tokens) or not any(c.removeprefix("ال") in place_words()["prefixes"] for c in candidates(tokens[i].key)):
+        return None
+    kb = load_kb()
+    for j in range(i + 1, min(i + 4, len(tokens))):
+        if tokens[j].kind != "word" or not _definite(tokens[j]):
+            return None
+        m = _longest_at(tokens, j, kb)
+        if m is not None and m.best().kind == "nisba":
+            return Place(kb.countries.get(m.best().code, m.best().code), "", m.best().code, "country", None, None)
     return None
 
 
@@ -487,13 +582,23 @@ def _mention(sentence: Sentence, start: int, end: int, entity: Entity, rule: str
 
 
 def _attach_backing(tokens: Sequence[Token], mentions: list[Mention]) -> None:
-    """المعارضة التي تدعمها الولايات المتحدة: the opposition is backed by the US (and armed)."""
+    """المعارضة التي تدعمها الولايات المتحدة: the opposition is backed by the US (and armed);
+    قوات التحالف بقيادة أمريكية: the coalition is led (backed) by the US, which is not the actor."""
     rules = _rules()
     for a, b in zip(mentions, mentions[1:], strict=False):
         between = [t.key for t in tokens[a.tok_end : b.tok_start] if t.kind == "word"]
-        if len(between) == 2 and between[0] in rules["relative"] and between[1].startswith(tuple(rules["backing"])):
-            a.backed_by.append(b.entity)
-            b.role = "backer"
-            if a.entity.sector == "OPP":
-                e = a.entity
-                a.entity = Entity(e.code, "REB", e.name, e.text, e.wikidata)
+        backs = len(between) == 2 and between[0] in rules["relative"] and between[1].startswith(tuple(rules["backing"]))
+        if not (backs or _leads(between)) or b.role not in ("actor", "modifier"):
+            continue
+        a.backed_by.append(b.entity)
+        b.role = "backer"
+        if backs and a.entity.sector == "OPP":
+            e = a.entity
+            a.entity = Entity(e.code, "REB", e.name, e.text, e.wikidata)
+
+
+def _leads(between: list[str]) -> bool:
+    """التي تقودها الولايات المتحدة / بقيادة أمريكية between a group and its leader."""
+    if len(between) == 2 and between[0] in _rules()["relative"]:
+        return between[1].startswith(tuple(_rules()["leading"]))
+    return len(between) == 1 and between[0] in _word_set("led_by")
