@@ -267,3 +267,10 @@ def test_actors_group_takes_the_country_of_a_place_after_it(text: str, head: str
 @pytest.mark.parametrize("text", ["هبطت الطائرة في مطار بيروت", "قصفت الطائرات شمال بغداد"])
 def test_actors_capital_after_a_place_noun_is_a_place(text: str):
     assert mentions(text)[-1].role == "place"
+
+
+def test_actors_nisba_does_not_cross_a_preposition():
+    # إسرائيلية describes the raid, not the civilians; Gaza is Palestine
+    found = coded("قتل خمسة مدنيين في غارة إسرائيلية على قطاع غزة")
+    assert found[0] == ("", "CVL", "مدنيين")
+    assert ("PSE", "", "قطاع غزة") in found

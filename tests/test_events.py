@@ -191,3 +191,14 @@ def test_events_object_inside_a_phrase_trigger_past_a_quote():
     sanction = [e for e in found if e.event_type == "SANCTION"]
     assert sanction and codes(sanction[0].actor) == {"FRA"}
     assert [(e.code, e.sector) for e in sanction[0].recipient] == [("NGA", "REB")]
+
+
+def test_events_passive_victims_before_a_target_behind_a_preposition(monkeypatch: pytest.MonkeyPatch):
+    # the victims after قتل are the recipients even when "على غزة" follows: they did not
+    # attack Gaza (rules alone, so the learned filter's threshold does not decide the test)
+    monkeypatch.setenv("MARSAD_NO_FILTER", "1")
+    found, _ = events("قتل خمسة مدنيين في غارة إسرائيلية على قطاع غزة أمس.")
+    killing = next(e for e in found if e.trigger == "قتل")
+    assert [e.sector for e in killing.actor] == ["UNK"] and [e.sector for e in killing.recipient] == ["CVL"]
+    raid = next(e for e in found if e.trigger == "غارة")
+    assert codes(raid.actor) == {"ISR"}

@@ -364,6 +364,8 @@ def _attaches(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:
     kind = nxt.best().kind
     if kind in ("nisba", "people"):
         between = [t for t in tokens[group.end : nxt.start] if t.kind == "word"]
+        if any(_is_function_word(t) for t in between):  # مدنيين في غارة إسرائيلية: the raid's
+            return False
         if between and not head_definite and not group.countries and _definite(between[0]):
             head_definite = True  # حزب الغد المصري: a definite genitive makes the head definite
         return all(_definite(t) == head_definite for t in [*between, tokens[nxt.start]])

@@ -139,7 +139,9 @@ def assign(tokens: Sequence[Token], mentions: Sequence[Mention], t_start: int, t
         args.recipient = between[-1:]
     if nominal.anchored:
         args.anchored, args.rule = True, f"{nominal.rule}; {args.rule}".strip("; ")
-    if passive and args.actor and not args.recipient and all(m.entity.sector in _VICTIM_SECTORS for m in args.actor):
+    # قتل خمسة مدنيين (في غارة على غزة): the victims, not a target behind a preposition
+    if passive and args.actor and all(m.entity.sector in _VICTIM_SECTORS for m in args.actor) \
+            and all(_prep_before(tokens, m) for m in args.recipient):
         args.actor, args.recipient, args.rule = [], args.actor, "passive: victims after the verb"
     return args
 
