@@ -194,11 +194,20 @@ def test_events_object_inside_a_phrase_trigger_past_a_quote():
 
 
 def test_events_passive_victims_before_a_target_behind_a_preposition(monkeypatch: pytest.MonkeyPatch):
-    # the victims after قتل are the recipients even when "على غزة" follows: they did not
-    # attack Gaza (rules alone, so the learned filter's threshold does not decide the test)
+    # the victims after قتل are recipients even when "على غزة" follows: they did not attack
+    # Gaza; the raid (في غارة إسرائيلية) is the same event and gives its actor and mode
+    # (rules alone, so the learned filter's threshold does not decide the test)
     monkeypatch.setenv("MARSAD_NO_FILTER", "1")
     found, _ = events("قتل خمسة مدنيين في غارة إسرائيلية على قطاع غزة أمس.")
-    killing = next(e for e in found if e.trigger == "قتل")
-    assert [e.sector for e in killing.actor] == ["UNK"] and [e.sector for e in killing.recipient] == ["CVL"]
-    raid = next(e for e in found if e.trigger == "غارة")
-    assert codes(raid.actor) == {"ISR"}
+    assert [e.trigger for e in found] == ["قتل"]
+    killing = found[0]
+    assert codes(killing.actor) == {"ISR"} and killing.mode == ["aerial"]
+    assert [(e.code, e.sector) for e in killing.recipient] == [("", "CVL"), ("PSE", "")]
+    assert "circumstance" in killing.rule
+
+
+def test_events_bomb_after_an_event_noun_is_the_means(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("MARSAD_NO_FILTER", "1")
+    found, _ = events("أصيب جنديان جراء انفجار عبوة ناسفة في كابول.")
+    assert [e.sector for e in found[0].actor] == ["UAF"] and found[0].event_type == "ASSAULT"
+    assert not found[0].recipient

@@ -30,7 +30,7 @@ SECTORS = frozenset(
 )
 NON_STATE_CODES = frozenset({"UNO", "IGO", "IMG", "NGO", "EUR", "ISM", "MNC", "INT", ""})
 FILES = ("countries.yaml", "organizations.yaml", "groups.yaml", "media.yaml", "people.yaml", "people_world.yaml",
-         "agents.yaml")
+         "people_2000s.yaml", "agents.yaml")
 
 
 @dataclass(frozen=True, slots=True)

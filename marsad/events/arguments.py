@@ -194,6 +194,16 @@ def _owned_object(tokens: Sequence[Token], after: int, start: int) -> bool:
                for t in words[:-1])
 
 
+def _is_instrument(tokens: Sequence[Token], m: Mention) -> bool:
+    """انفجار عبوة ناسفة: a bomb (UAF) after the event noun is the means, standing for the doer."""
+    return m.entity.sector == "UAF" and tokens[m.tok_start].key in anchor_words("instruments")
+
+
+def anchor_words(name: str) -> frozenset[str]:
+    """A folded word list of events/anchors.yaml."""
+    return _anchor_set(name)
+
+
 def _anchor_set(name: str, _cache: dict = {}) -> frozenset[str]:  # noqa: B006
     if name not in _cache:
         from marsad.analyse.normalize import key
@@ -236,6 +246,10 @@ def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_
             if first and first.role == "actor":
                 return Args(actor=_coordinated(tokens, after, first, len(tokens)), rule="noun + بين", anchored=True)
     genitive = next((m for m in after if m.role == "actor" and m.tok_start == t_end), None)
+    if genitive is not None and _is_instrument(tokens, genitive):
+        rest = [m for m in after if m.tok_start > genitive.tok_end and m.role == "actor"]
+        to = [m for m in rest if _prep_before(tokens, m) in (tuple(preps) or _DEFAULT_PREPS)]
+        return Args(actor=[genitive], recipient=to[:1], rule="noun + instrument", anchored=True)
     if genitive is not None:
         rest = [m for m in after if m.tok_start > genitive.tok_end and m.role == "actor"]
         to = [m for m in rest if _prep_before(tokens, m) in (tuple(preps) or _DEFAULT_PREPS)]

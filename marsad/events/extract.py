@@ -170,12 +170,48 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
             aims.append(hit.start)
             continue
         event = _build_event(doc, sentence, mentions, hit, speech, dates, contexts, published, lex, n, out)
+        if isinstance(event, Event) and (told := _told_before(tokens, out, hits, hit, event)) is not None:
+            _merge_into(told, event)
+            event = f"the circumstance of the {told.event_type} told just before: merged into it"
         note(hit, event)
         if isinstance(event, Event):
             out.append(event)
         elif event.startswith("purpose"):
             aims.append(hit.start)
     return out
+
+
+_MERGE_REACH = 8  # tokens from the verb to a circumstance noun of the same event
+
+
+def _told_before(tokens: Sequence[Token], out: Sequence[Event], hits: Sequence[TriggerHit], hit: TriggerHit,
+                 event: Event) -> Event | None:
+    """The verb event of this sentence that a noun event describes (قتل خمسة في غارة)."""
+    if hit.trigger.pos in ("verb", "vphrase") or hit.start == 0:
+        return None
+    if tokens[hit.start - 1].key not in arguments.anchor_words("circumstance"):
+        return None
+    for earlier in reversed(out):
+        verb = next((h for h in hits if h.start == _token_at(tokens, earlier.trigger_start)), None)
+        if earlier.event_type == event.event_type and verb is not None and verb.trigger.pos in ("verb", "vphrase") \
+                and 0 < hit.start - verb.end <= _MERGE_REACH and earlier.aux == event.aux:
+            return earlier
+    return None
+
+
+def _token_at(tokens: Sequence[Token], offset: int) -> int:
+    return next((i for i, t in enumerate(tokens) if t.start == offset), -1)
+
+
+def _merge_into(event: Event, noun: Event) -> None:
+    """The verb event keeps its trigger; a known actor, mode and recipients come from the noun."""
+    if (not event.actor or event.actor == [_UNKNOWN]) and noun.actor != [_UNKNOWN]:
+        event.actor = list(noun.actor)
+    event.recipient += [e for e in noun.recipient if e not in event.recipient and e not in event.actor]
+    event.mode = sorted(set(event.mode) | set(noun.mode))
+    event.location = event.location or noun.location
+    event.rule += f"; with {noun.trigger} (circumstance)"
+    event.quad_code, event.event_scale = _score(event.event_type, event.mode)
 
 
 def _build_event(doc: Doc, sentence: Sentence, mentions: list[Mention], hit: TriggerHit, speech: set[int],
