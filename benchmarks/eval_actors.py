@@ -67,7 +67,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     load_kb()
-    total = code_ok = sector_ok = found = 0
+    total = code_ok = sector_ok = found = with_sector = with_sector_ok = 0
     for name in ("assault_spans_dev.json", "protest_spans_dev.json"):
         for text, words, main, sector in spans(SHARED / "eval" / "gsr" / name):
             total += 1
@@ -78,10 +78,15 @@ def main() -> None:
             found += m is not None
             code_ok += code == main
             sector_ok += sec == sector
+            with_sector += sector is not None
+            with_sector_ok += sector is not None and sec == sector
             if args.verbose and (code != main or sec != sector):
                 print(f"want {main}/{sector} got {code}/{sec} | {' '.join(words)} | {m.entity.text if m else '-'}")
     print(f"GSR spans: {total}; mention found {found / total:.1%}; country right {code_ok / total:.1%}; "
           f"sector right {sector_ok / total:.1%}")
+    # the annotators often leave the sector empty where PLOVER gives one (al-Qaeda IMG/-,
+    # warplanes USA/-): the sector where they did give one, for comparison
+    print(f"  spans with an annotated sector: {with_sector}; sector right {with_sector_ok / with_sector:.1%}")
     with gzip.open(SHARED / "corpus" / "ant" / "ant_dev.jsonl.gz", "rt", encoding="utf-8") as handle:
         docs = [analyse_text(clean_text(json.loads(line)["text"]).text) for _, line in zip(range(2000), handle, strict=False)]
     started = time.perf_counter()

@@ -65,7 +65,7 @@ class _Group:
 def _rules() -> dict:
     return load_yaml("actor_rules.yaml", required=("function_words", "counterpart", "relative", "backing",
                                                    "leading", "led_by", "former", "opposition", "opposed",
-                                                   "government", "opposable_sectors"))
+                                                   "government", "opposable_sectors", "led_sectors"))
 
 
 @lru_cache(maxsize=32)
@@ -327,8 +327,9 @@ def _names_person(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> b
     institution with a leader's name as its genitive (حكومة السنيورة، إدارة أوباما); not a
     group with a preposition between (المحتجون ضد كيباكي: the protesters are not Kibaki)."""
     kind = group.head.best().agent_kind
-    if kind == "institution":
-        return nxt.start == group.end and not group.countries and not _definite(tokens[group.end - 1])
+    if kind == "institution":  # not شركة ماكنزي، جامعة الملك فهد: named after, not led by
+        return (nxt.start == group.end and not group.countries and not _definite(tokens[group.end - 1])
+                and group.head.best().sector in _rules()["led_sectors"])
     if kind not in ("title", "role"):
         return False
     return not any(_is_function_word(t) for t in tokens[group.end : nxt.start])
