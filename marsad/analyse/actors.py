@@ -65,7 +65,8 @@ class _Group:
 def _rules() -> dict:
     return load_yaml("actor_rules.yaml", required=("function_words", "counterpart", "relative", "backing",
                                                    "leading", "led_by", "former", "opposition", "opposed",
-                                                   "government", "opposable_sectors", "led_sectors"))
+                                                   "government", "opposable_sectors", "led_sectors", "seat_as_place",
+                                                   "place_links", "other_words"))
 
 
 @lru_cache(maxsize=32)
@@ -74,10 +75,9 @@ def _word_set(name: str) -> frozenset[str]:
     return frozenset(key(w) for w in _rules()[name])
 
 
-@lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
     """The folded function words (أن and ان alike)."""
-    return frozenset(key(w) for w in _rules()["function_words"])
+    return _word_set("function_words")
 
 
 def _is_function_word(t: Token) -> bool:
@@ -206,17 +206,12 @@ def _seat_as_place(tokens: Sequence[Token], m: PhraseMatch) -> Place | None:
     or a place or compass word of place_words.yaml (مدينة، العاصمة، شمال)."""
     before = tokens[m.start - 1] if m.start else None
     in_place = "ب" in m.clitic or (before is not None and before.kind == "word" and (
-        before.key in _seat_place_words() or before.key in place_words()["prefixes"]
+        before.key in _word_set("seat_as_place") or before.key in place_words()["prefixes"]
         or before.key in place_words()["directions"]))
     if not in_place:
         return None
     found = lookup(" ".join(t.text for t in tokens[m.start : m.end]))
     return found[0] if found else None
-
-
-@lru_cache(maxsize=1)
-def _seat_place_words() -> frozenset[str]:
-    return frozenset(key(w) for w in _rules().get("seat_as_place") or ())
 
 
 def _is_counterpart(tokens: Sequence[Token], m: PhraseMatch) -> bool:
@@ -324,7 +319,7 @@ def _opposes(tokens: Sequence[Token], i: int) -> bool:
 
 def _names_person(tokens: Sequence[Token], group: _Group, nxt: PhraseMatch) -> bool:
     """A title or role followed by a person's name (الرئيس الكيني مواي كيباكي), or an
-    institution with a leader's name as its genitive (حكومة السنيورة، إدارة أوباما); not a
+    institution with a leader's name as its genitive (حكومة السنيورة، قوات حفتر); not a
     group with a preposition between (المحتجون ضد كيباكي: the protesters are not Kibaki)."""
     kind = group.head.best().agent_kind
     if kind == "institution":  # not شركة ماكنزي، جامعة الملك فهد: named after, not led by
@@ -490,13 +485,12 @@ def _place_after(tokens: Sequence[Token], end: int) -> Place | None:
     Up to two definite words or place words may come between (الزوار الشيعة في بغداد):
     they modify the group.
     """
-    rules = _rules()
     words = place_words()
     for _ in range(_MAX_MODIFIERS + 1):
         t = tokens[end] if end < len(tokens) else None
         if t is None or t.kind != "word":
             return None
-        if t.key in rules["place_links"]:
+        if t.key in _word_set("place_links"):
             return _place_at(tokens, end + 1)
         if any(c in words["directions"] for c in candidates(t.key)):
             return _place_at(tokens, end)  # the lookup strips the compass word

@@ -52,7 +52,7 @@ def _opens_clause(tokens: Sequence[Token], j: int) -> bool:
 
 
 def _modals() -> frozenset[str]:
-    return _anchor_set("modal_before_an")
+    return anchor_words("modal_before_an")
 
 
 def clause_bounds(tokens: Sequence[Token], i: int, speech_at: set[int]) -> tuple[int, int]:
@@ -187,10 +187,10 @@ def _recipient(tokens: Sequence[Token], actors: Sequence[Mention], after: int, e
 def _owned_object(tokens: Sequence[Token], after: int, start: int) -> bool:
     """Whether the words before a mention are a date and/or an object noun it owns (طلب موسكو)."""
     words = [t for t in tokens[after:start] if t.kind in ("word", "number")]
-    heads = _anchor_set("object_heads")
+    heads = anchor_words("object_heads")
     if not words or len(words) > 6 or not set(candidates(words[-1].key)) & heads:
         return False
-    return all(t.kind == "number" or t.key in _anchor_set("time_words") or t.key in _month_keys()
+    return all(t.kind == "number" or t.key in anchor_words("time_words") or t.key in _month_keys()
                for t in words[:-1])
 
 
@@ -199,12 +199,8 @@ def _is_instrument(tokens: Sequence[Token], m: Mention) -> bool:
     return m.entity.sector == "UAF" and tokens[m.tok_start].key in anchor_words("instruments")
 
 
-def anchor_words(name: str) -> frozenset[str]:
+def anchor_words(name: str, _cache: dict = {}) -> frozenset[str]:  # noqa: B006
     """A folded word list of events/anchors.yaml."""
-    return _anchor_set(name)
-
-
-def _anchor_set(name: str, _cache: dict = {}) -> frozenset[str]:  # noqa: B006
     if name not in _cache:
         from marsad.analyse.normalize import key
         from marsad.lexicons import load_yaml
@@ -246,13 +242,11 @@ def _nominal(tokens: Sequence[Token], local: Sequence[Mention], t_start: int, t_
             if first and first.role == "actor":
                 return Args(actor=_coordinated(tokens, after, first, len(tokens)), rule="noun + بين", anchored=True)
     genitive = next((m for m in after if m.role == "actor" and m.tok_start == t_end), None)
-    if genitive is not None and _is_instrument(tokens, genitive):
-        rest = [m for m in after if m.tok_start > genitive.tok_end and m.role == "actor"]
-        to = [m for m in rest if _prep_before(tokens, m) in (tuple(preps) or _DEFAULT_PREPS)]
-        return Args(actor=[genitive], recipient=to[:1], rule="noun + instrument", anchored=True)
     if genitive is not None:
         rest = [m for m in after if m.tok_start > genitive.tok_end and m.role == "actor"]
         to = [m for m in rest if _prep_before(tokens, m) in (tuple(preps) or _DEFAULT_PREPS)]
+        if _is_instrument(tokens, genitive):
+            return Args(actor=[genitive], recipient=to[:1], rule="noun + instrument", anchored=True)
         if to:  # زيارة كيري إلى موسكو: the genitive does it, the preposition names the other side
             return Args(actor=[genitive], recipient=to[:1], rule="noun + genitive + preposition", anchored=True)
         # دعم الأسد: the genitive of a verbal noun is what it acts on; the doer stands outside

@@ -163,6 +163,7 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
     dates = find_dates(sentence.text, published)
     contexts = doc_contexts
     out: list[Event] = []
+    hit_of: dict[str, TriggerHit] = {}  # event id → its trigger, for merging a circumstance into it
     aims: list[int] = []  # where an aim (للتعاون، لمساعدة) was found: nouns right after it are part of it
     for n, hit in enumerate(hits):
         if hit.trigger.pos not in ("verb", "vphrase") and any(0 < hit.start - a <= 4 for a in aims):
@@ -170,12 +171,13 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
             aims.append(hit.start)
             continue
         event = _build_event(doc, sentence, mentions, hit, speech, dates, contexts, published, lex, n, out)
-        if isinstance(event, Event) and (told := _told_before(tokens, out, hits, hit, event)) is not None:
+        if isinstance(event, Event) and (told := _told_before(tokens, out, hit_of, hit, event)) is not None:
             _merge_into(told, event)
             event = f"the circumstance of the {told.event_type} told just before: merged into it"
         note(hit, event)
         if isinstance(event, Event):
             out.append(event)
+            hit_of[event.id] = hit
         elif event.startswith("purpose"):
             aims.append(hit.start)
     return out
@@ -184,7 +186,7 @@ def _sentence_events(doc: Doc, sentence: Sentence, mentions: list[Mention], lex:
 _MERGE_REACH = 8  # tokens from the verb to a circumstance noun of the same event
 
 
-def _told_before(tokens: Sequence[Token], out: Sequence[Event], hits: Sequence[TriggerHit], hit: TriggerHit,
+def _told_before(tokens: Sequence[Token], out: Sequence[Event], hit_of: dict[str, TriggerHit], hit: TriggerHit,
                  event: Event) -> Event | None:
     """The verb event of this sentence that a noun event describes (قتل خمسة في غارة)."""
     if hit.trigger.pos in ("verb", "vphrase") or hit.start == 0:
@@ -192,15 +194,11 @@ def _told_before(tokens: Sequence[Token], out: Sequence[Event], hits: Sequence[T
     if tokens[hit.start - 1].key not in arguments.anchor_words("circumstance"):
         return None
     for earlier in reversed(out):
-        verb = next((h for h in hits if h.start == _token_at(tokens, earlier.trigger_start)), None)
-        if earlier.event_type == event.event_type and verb is not None and verb.trigger.pos in ("verb", "vphrase") \
+        verb = hit_of[earlier.id]
+        if earlier.event_type == event.event_type and verb.trigger.pos in ("verb", "vphrase") \
                 and 0 < hit.start - verb.end <= _MERGE_REACH and earlier.aux == event.aux:
             return earlier
     return None
-
-
-def _token_at(tokens: Sequence[Token], offset: int) -> int:
-    return next((i for i, t in enumerate(tokens) if t.start == offset), -1)
 
 
 def _merge_into(event: Event, noun: Event) -> None:
